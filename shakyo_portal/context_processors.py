@@ -1,0 +1,6 @@
+def site(request):
+    return {}
+
+
+def display_preferences(request):
+    return {}
