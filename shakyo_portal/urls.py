@@ -1,6 +1,24 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from shakyo_portal import views
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
+    path("preferences/", views.set_preferences, name="preferences"),
+    path("districts/", include("districts.urls")),
+    path("salons/", include("salons.urls")),
+    path("councils/", include("councils.urls")),
+    path("coordinators/", include("coordinators.urls")),
+    path("news/", include("news.urls")),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+    ),
+    path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "shakyo_portal.views.server_error"

@@ -1,4 +1,7 @@
-"""Overrides for the test suite only: fast hashing, plain static storage, no mail out."""
+"""Overrides for the test suite only: fast hashing and plain static storage.
+
+(pytest-django already swaps the mailers for the in-memory one.)
+"""
 
 import os
 import tempfile
@@ -11,7 +14,6 @@ from shakyo_portal.settings import STORAGES  # noqa: E402
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="shakyo-test-media-")
 # The manifest needs collectstatic first; tests/test_static.py checks the
 # production storage on its own.

@@ -1,0 +1,62 @@
+# shakyo-portal: `make run` serves the portal with demo data, `make test` runs the suite.
+# Both need only python3 (3.12 or newer) and make; DATABASE_URL switches the database.
+
+PYTHON ?= $(shell command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint format migrations-check bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "Python 3.12 以上が必要です（見つかったのは $$($(PYTHON) --version)）。PYTHON=python3.13 make ... のように指定してください。" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+# axe-core for the accessibility tests, from the npm registry at the version
+# package-lock.json pins. Without npm the accessibility tests say so and skip.
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm が見つからないため axe-core を入れませんでした（アクセシビリティ検査はスキップされます）。"; fi
+
+install: $(INSTALLED)
+
+run: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  サイト:   http://$(HOST):$(PORT)/"
+	@echo "  管理画面: http://$(HOST):$(PORT)/admin/"
+	@echo "  職員のログインを作るには、別の端末で: $(BIN)/python manage.py createsuperuser"
+	@echo "  （DEBUG=true で起動しています。止めるには Ctrl+C）"
+	@echo ""
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install $(AXE)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check templates
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djhtml templates
+
+migrations-check: install
+	DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .bench

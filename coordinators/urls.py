@@ -1,0 +1,8 @@
+from django.urls import path
+
+from coordinators import views
+
+app_name = "coordinators"
+urlpatterns = [
+    path("", views.index, name="index"),
+]

@@ -1,0 +1,309 @@
+"""地区社協 (district councils), what they do, who they are made of, and their 福祉委員."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from shakyo_portal.fields import KanaReadingField, PhoneNumberField
+from shakyo_portal.models import Office
+
+# Paths under /districts/ that are pages, not district slugs.
+RESERVED_SLUGS = {"activities"}
+
+
+class ActivityTypeQuerySet(models.QuerySet):
+    def in_use(self):
+        """Types that at least one public top-level district runs (the matrix columns)."""
+        return self.filter(
+            pk__in=Activity.objects.filter(district__in=District.objects.public().top_level()).values(
+                "activity_type"
+            )
+        )
+
+
+class ActivityType(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("URL名", unique=True)
+    description = models.CharField("説明", max_length=200, blank=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = ActivityTypeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活動の種類"
+        verbose_name_plural = "活動の種類"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberCategory(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "構成団体の区分"
+        verbose_name_plural = "構成団体の区分"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistrictQuerySet(models.QuerySet):
+    def public(self):
+        # A sub-district is public only while its parent is.
+        return self.filter(is_public=True).filter(
+            Q(parent__isnull=True) | Q(parent__is_public=True)
+        )
+
+    def top_level(self):
+        return self.filter(parent__isnull=True)
+
+    def for_index(self):
+        """The /districts/ list: 2 queries (districts, their public sub-districts)."""
+        return (
+            self.public()
+            .top_level()
+            .prefetch_related(
+                Prefetch("children", queryset=District.objects.public(), to_attr="public_children")
+            )
+        )
+
+    def for_detail(self):
+        """One district's page: 1 query here plus 3 prefetches (sub-districts,
+        activities with their type, member categories)."""
+        return (
+            self.public()
+            .select_related("parent", "office")
+            .prefetch_related(
+                Prefetch("children", queryset=District.objects.public(), to_attr="public_children"),
+                Prefetch(
+                    "activities",
+                    queryset=Activity.objects.select_related("activity_type"),
+                ),
+                "member_categories",
+            )
+        )
+
+    def for_matrix(self):
+        """The districts × activity types table: 2 queries (districts, activities)."""
+        return (
+            self.public()
+            .top_level()
+            .prefetch_related(Prefetch("activities", queryset=Activity.objects.only(
+                "pk", "district_id", "activity_type_id", "name"
+            )))
+        )
+
+
+class District(models.Model):
+    name = models.CharField("地区名", max_length=50)
+    reading = KanaReadingField("よみがな")
+    slug = models.SlugField(
+        "URL名", unique=True, help_text="ページのアドレスに使う半角英小文字（例: soja）"
+    )
+    display_order = models.PositiveIntegerField("表示順", default=0)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上位の地区社協",
+        help_text="小地区社協のときだけ選びます。",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    summary = models.CharField(
+        "一行紹介", max_length=120, blank=True, help_text="一覧に表示する短い紹介文"
+    )
+    description = models.TextField("紹介", blank=True)
+    area_served = models.TextField("対象区域", blank=True, help_text="町内会・自治会など")
+    member_categories = models.ManyToManyField(
+        MemberCategory, verbose_name="地区社協構成", blank=True, related_name="districts"
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name="問合せ窓口（社協）",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="districts",
+        help_text="地区社協に独自の連絡先がないときは、この窓口を案内します。",
+    )
+    contact_name = models.CharField("独自の連絡先の名称", max_length=100, blank=True)
+    contact_phone = PhoneNumberField("独自の連絡先の電話番号", blank=True)
+    contact_email = models.EmailField("独自の連絡先のメールアドレス", blank=True)
+    is_public = models.BooleanField("公開する", default=True)
+
+    objects = DistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地区社協"
+        verbose_name_plural = "地区社協"
+        ordering = ["display_order", "reading", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("districts:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = "このURL名は使えません。別の名前にしてください。"
+        if self.parent_id is not None:
+            if self.pk is not None and self.parent_id == self.pk:
+                errors["parent"] = "自分自身を上位の地区社協にはできません。"
+            elif self.parent.parent_id is not None:
+                errors["parent"] = "小地区社協の下に、さらに小地区社協は置けません。"
+            elif self.pk is not None and self.children.exists():
+                errors["parent"] = "小地区社協をもつ地区社協は、ほかの地区社協の下に置けません。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_own_contact(self) -> bool:
+        return bool(self.contact_phone or self.contact_email)
+
+
+class Activity(models.Model):
+    district = models.ForeignKey(
+        District, verbose_name="地区社協", on_delete=models.CASCADE, related_name="activities"
+    )
+    activity_type = models.ForeignKey(
+        ActivityType, verbose_name="活動の種類", on_delete=models.PROTECT, related_name="activities"
+    )
+    name = models.CharField(
+        "活動名", max_length=100, help_text="地区での呼び方（例: 秋は集まろう会）"
+    )
+    description = models.TextField("内容", blank=True)
+    season = models.CharField("時期", max_length=50, blank=True, help_text="例: 9月、通年")
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "地区の活動"
+        verbose_name_plural = "地区の活動"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class WelfareCommitteeMemberQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        """Members whose term covers the given day (today by default)."""
+        on = on or timezone.localdate()
+        return self.filter(term_start__lte=on).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=on)
+        )
+
+    def published(self):
+        """Members who consented to their name being published."""
+        return self.filter(consent_date__isnull=False, publish_name=True)
+
+    def count_by_district(self, districts):
+        """{district_id: current member count} in one query."""
+        rows = (
+            self.current()
+            .filter(district__in=districts)
+            .values("district_id")
+            .annotate(n=Count("pk"))
+        )
+        return {row["district_id"]: row["n"] for row in rows}
+
+
+class WelfareCommitteeMember(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "委員長"
+        VICE_CHAIR = "vice_chair", "副委員長"
+        MEMBER = "member", "委員"
+
+    name = models.CharField("氏名", max_length=50)
+    reading = KanaReadingField("よみがな")
+    district = models.ForeignKey(
+        District, verbose_name="地区社協", on_delete=models.PROTECT, related_name="welfare_members"
+    )
+    area_covered = models.CharField(
+        "担当区域", max_length=100, blank=True, help_text="町内会・自治会など"
+    )
+    role = models.CharField("役職", max_length=20, choices=Role, default=Role.MEMBER)
+    is_council_representative = models.BooleanField(
+        "福祉委員協議会の代表", default=False
+    )
+    term_start = models.DateField("任期の開始日")
+    term_end = models.DateField("任期の終了日", null=True, blank=True)
+    phone = PhoneNumberField("電話番号", blank=True)
+    email = models.EmailField("メールアドレス", blank=True)
+    consent_date = models.DateField(
+        "公開に同意を得た日",
+        null=True,
+        blank=True,
+        help_text="同意がない人の情報は、どの項目も公開されません。",
+    )
+    publish_name = models.BooleanField("氏名を公開する", default=False)
+    publish_area = models.BooleanField("担当区域を公開する", default=False)
+    publish_role = models.BooleanField("役職を公開する", default=False)
+    publish_phone = models.BooleanField("電話番号を公開する", default=False)
+    publish_email = models.BooleanField("メールアドレスを公開する", default=False)
+
+    objects = WelfareCommitteeMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "福祉委員"
+        verbose_name_plural = "福祉委員"
+        ordering = ["district", "reading", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True) | Q(term_end__gte=models.F("term_start")),
+                name="welfare_member_term_ends_after_start",
+                violation_error_message="任期の終了日は開始日より後にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_date__isnull=False)
+                | Q(
+                    publish_name=False,
+                    publish_area=False,
+                    publish_role=False,
+                    publish_phone=False,
+                    publish_email=False,
+                ),
+                name="welfare_member_publishes_only_with_consent",
+                violation_error_message=(
+                    "公開する項目を選ぶときは、公開に同意を得た日を入力してください。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.district}）"
+
+    def clean(self):
+        errors = {}
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = "任期の終了日は開始日より後にしてください。"
+        if self.consent_date is None and self.publishes_anything:
+            errors["consent_date"] = (
+                "公開する項目を選ぶときは、公開に同意を得た日を入力してください。"
+            )
+        if self.consent_date and self.consent_date > timezone.localdate():
+            errors["consent_date"] = "同意を得た日に未来の日付は入力できません。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def publishes_anything(self) -> bool:
+        return any(
+            (
+                self.publish_name,
+                self.publish_area,
+                self.publish_role,
+                self.publish_phone,
+                self.publish_email,
+            )
+        )

@@ -1,0 +1,69 @@
+from itertools import groupby
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from districts.models import ActivityType, District, WelfareCommitteeMember
+
+DISTRICTS_PER_PAGE = 50
+MEMBERS_PER_PAGE = 30
+
+
+def district_list(request):
+    page = Paginator(District.objects.for_index(), DISTRICTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = WelfareCommitteeMember.objects.count_by_district(page.object_list)
+    return render(
+        request,
+        "districts/district_list.html",
+        {"page": page, "districts": [(d, counts.get(d.pk, 0)) for d in page.object_list]},
+    )
+
+
+def district_detail(request, slug):
+    district = get_object_or_404(District.objects.for_detail(), slug=slug)
+    activities = district.activities.all()
+    groups = [
+        (activity_type, list(items))
+        for activity_type, items in groupby(
+            sorted(activities, key=lambda a: (a.activity_type.display_order, a.activity_type.pk)),
+            key=lambda a: a.activity_type,
+        )
+    ]
+    members = WelfareCommitteeMember.objects.filter(district=district).current()
+    published = Paginator(members.published().order_by("reading", "pk"), MEMBERS_PER_PAGE)
+    return render(
+        request,
+        "districts/district_detail.html",
+        {
+            "district": district,
+            "activity_groups": groups,
+            "member_count": members.count(),
+            "published_members": published.get_page(request.GET.get("members_page")),
+        },
+    )
+
+
+def activity_matrix(request):
+    """Which districts run which activities: a table, or with ?type= one type's districts."""
+    activity_types = list(ActivityType.objects.in_use())
+    selected = next((t for t in activity_types if t.slug == request.GET.get("type")), None)
+    districts = District.objects.for_matrix()
+    if selected is not None:
+        districts = districts.filter(activities__activity_type=selected).distinct()
+    page = Paginator(districts, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for district in page.object_list:
+        by_type = {}
+        for activity in district.activities.all():
+            by_type.setdefault(activity.activity_type_id, []).append(activity.name)
+        if selected is not None:
+            rows.append((district, by_type.get(selected.pk, [])))
+        else:
+            rows.append((district, [by_type.get(t.pk, []) for t in activity_types]))
+    return render(
+        request,
+        "districts/activity_matrix.html",
+        {"activity_types": activity_types, "selected": selected, "rows": rows, "page": page},
+    )

@@ -1,0 +1,112 @@
+"""和暦 and the one way the site writes dates and times.
+
+令和6年12月7日(土) 10:00 is how people here read a date; every page, mail and
+feed goes through these functions so no template formats a date on its own.
+"""
+
+from datetime import date, datetime, time
+from typing import NamedTuple
+
+from django.utils import timezone
+
+
+class Era(NamedTuple):
+    name: str
+    start: date
+    letter: str  # the initial people type: R6, H30
+
+
+# Oldest first. An era starts on its first day; the day before is the old era's last.
+ERAS = (
+    Era("明治", date(1868, 1, 25), "M"),
+    Era("大正", date(1912, 7, 30), "T"),
+    Era("昭和", date(1926, 12, 25), "S"),
+    Era("平成", date(1989, 1, 8), "H"),
+    Era("令和", date(2019, 5, 1), "R"),
+)
+
+WEEKDAYS = "月火水木金土日"
+
+
+def _local(value: date | datetime) -> date | datetime:
+    """An aware datetime in Japan time; dates and naive datetimes as they are."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def local_date(value: date | datetime) -> date:
+    """The day a date or datetime falls on in Japan."""
+    value = _local(value)
+    # A datetime is a date too, but it cannot be compared with one.
+    return value.date() if isinstance(value, datetime) else value
+
+
+def wareki(d: date) -> tuple[str, int]:
+    """The era and the era's year of a day: date(2019, 5, 1) -> ("令和", 1)."""
+    d = local_date(d)
+    for era in reversed(ERAS):
+        if d >= era.start:
+            return era.name, d.year - era.start.year + 1
+    raise ValueError(f"{d.isoformat()}は明治より前のため、和暦で表せません。")
+
+
+def era_year_label(era: str, year: int) -> str:
+    """令和元年, 令和6年: the first year of an era is written 元."""
+    return f"{era}{'元' if year == 1 else year}年"
+
+
+def _year_label(d: date, western: bool) -> str:
+    return f"{d.year}年" if western else era_year_label(*wareki(d))
+
+
+def _month_day(d: date, weekday: bool) -> str:
+    text = f"{d.month}月{d.day}日"
+    return f"{text}({WEEKDAYS[d.weekday()]})" if weekday else text
+
+
+def format_date(d: date | datetime, *, western: bool = False, weekday: bool = True) -> str:
+    """令和6年12月7日(土), or 2024年12月7日(土) with western=True."""
+    d = local_date(d)
+    return _year_label(d, western) + _month_day(d, weekday)
+
+
+def format_time(t: time | datetime) -> str:
+    """9:30, 10:00: the hour as people say it, the minutes always two digits."""
+    t = _local(t)
+    return f"{t.hour}:{t.minute:02d}"
+
+
+def format_datetime(dt: datetime, *, western: bool = False) -> str:
+    """令和6年12月7日(土) 10:00. A naive datetime is taken to be Japan time already."""
+    return f"{format_date(dt, western=western)} {format_time(dt)}"
+
+
+def _end_date(start: date, end: date, western: bool, *, short_month: bool = False) -> str:
+    """The end of a span, leaving out what it shares with the start: the year, and with
+    short_month the month too (〜9日(月))."""
+    if _year_label(start, western) != _year_label(end, western):
+        return format_date(end, western=western)
+    if short_month and start.month == end.month:
+        return f"{end.day}日({WEEKDAYS[end.weekday()]})"
+    return _month_day(end, weekday=True)
+
+
+def format_period(start: datetime, end: datetime | None, *, western: bool = False) -> str:
+    """令和6年12月7日(土) 10:00〜12:00, or 〜12月8日(日) 12:00 when it ends on another day."""
+    text = format_datetime(start, western=western)
+    if end is None:
+        return text
+    start_day, end_day = local_date(start), local_date(end)
+    if start_day == end_day:
+        return f"{text}〜{format_time(end)}"
+    return f"{text}〜{_end_date(start_day, end_day, western)} {format_time(end)}"
+
+
+def format_date_range(start: date, end: date, *, western: bool = False) -> str:
+    """All-day spans: 令和6年12月7日(土)〜9日(月), 令和6年11月30日(土)〜12月2日(月)."""
+    start, end = local_date(start), local_date(end)
+    text = format_date(start, western=western)
+    if start == end:
+        return text
+    return f"{text}〜{_end_date(start, end, western, short_month=True)}"

@@ -1,0 +1,70 @@
+import logging
+
+from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from shakyo_portal import preferences
+from shakyo_portal.models import Office
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def contact(request):
+    offices = list(Office.objects.all())
+    now = timezone.now()
+    return render(
+        request,
+        "contact.html",
+        {"offices": [(office, office.status_at(now)) for office in offices]},
+    )
+
+
+@require_GET
+def set_preferences(request):
+    """Remember a display choice and go back where the reader was."""
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    for key, cookie, allowed in (
+        ("size", preferences.SIZE_COOKIE, preferences.TEXT_SIZES),
+        ("theme", preferences.THEME_COOKIE, preferences.THEMES),
+    ):
+        value = request.GET.get(key)
+        if value in allowed:
+            response.set_cookie(
+                cookie,
+                value,
+                max_age=preferences.COOKIE_MAX_AGE,
+                samesite="Lax",
+                secure=request.is_secure(),
+                httponly=True,
+            )
+    return response
+
+
+def favicon(request):
+    # Browsers that ignore <link rel="icon"> still ask for /favicon.ico.
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
+def server_error(request):
+    """The 500 page inside the site shell, or a bare one if the shell itself fails
+    (the database may be what broke)."""
+    try:
+        body = loader.render_to_string("500.html", request=request)
+    except Exception:
+        logger.exception("Could not render the 500 page with the site shell")
+        body = loader.render_to_string("500_plain.html")
+    return HttpResponseServerError(body)
