@@ -60,9 +60,13 @@ def _year_label(d: date, western: bool) -> str:
     return f"{d.year}年" if western else era_year_label(*wareki(d))
 
 
-def _month_day(d: date, weekday: bool) -> str:
-    text = f"{d.month}月{d.day}日"
+def _day(d: date, weekday: bool = True) -> str:
+    text = f"{d.day}日"
     return f"{text}({WEEKDAYS[d.weekday()]})" if weekday else text
+
+
+def _month_day(d: date, weekday: bool = True) -> str:
+    return f"{d.month}月{_day(d, weekday)}"
 
 
 def format_date(d: date | datetime, *, western: bool = False, weekday: bool = True) -> str:
@@ -88,8 +92,8 @@ def _end_date(start: date, end: date, western: bool, *, short_month: bool = Fals
     if _year_label(start, western) != _year_label(end, western):
         return format_date(end, western=western)
     if short_month and start.month == end.month:
-        return f"{end.day}日({WEEKDAYS[end.weekday()]})"
-    return _month_day(end, weekday=True)
+        return _day(end)
+    return _month_day(end)
 
 
 def format_period(start: datetime, end: datetime | None, *, western: bool = False) -> str:

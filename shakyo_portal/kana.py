@@ -42,15 +42,15 @@ _FOLD = str.maketrans(
     "あいうえおつやゆよわかけ ",
     "\u3099\u309a",
 )
-_VOWELS = {
-    kana: vowel
-    for vowel, column in zip(
-        "あいうえお",
-        ("あかさたなはまやらわ", "いきしちにひみりゐ", "うくすつぬふむゆる", "えけせてねへめれゑ", "おこそとのほもよろを"),
-        strict=True,
-    )
-    for kana in column
-}
+# The 50音 table by columns, each headed by its vowel: what ー lengthens after each kana.
+_VOWEL_COLUMNS = (
+    "あかさたなはまやらわ",
+    "いきしちにひみりゐ",
+    "うくすつぬふむゆる",
+    "えけせてねへめれゑ",
+    "おこそとのほもよろを",
+)
+_VOWELS = {kana: column[0] for column in _VOWEL_COLUMNS for kana in column}
 
 
 def _primary(reading: str) -> str:

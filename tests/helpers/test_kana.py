@@ -48,7 +48,9 @@ def test_normalize_reading(typed, stored):
     assert normalize_reading(typed) == stored
 
 
-@pytest.mark.parametrize("typed", ["山田", "yamada", "やまだ1", "やまだ（たろう）", "やまだ、たろう"])
+@pytest.mark.parametrize(
+    "typed", ["山田", "yamada", "やまだ1", "やまだ（たろう）", "やまだ、たろう"]
+)
 def test_normalize_reading_rejects(typed):
     with pytest.raises(ValidationError) as caught:
         normalize_reading(typed)

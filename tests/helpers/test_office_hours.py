@@ -18,7 +18,7 @@ OPENS, CLOSES = time(8, 30), time(17, 15)
         (date(2024, 12, 7), "土曜日"),
         (date(2024, 12, 8), "日曜日"),
         (date(2025, 5, 5), "こどもの日"),
-        (date(2025, 5, 6), "振替休日"),  # こどもの日 is a Monday, みどりの日 fell on Sunday
+        (date(2025, 5, 6), "振替休日"),  # みどりの日 (4 May) fell on a Sunday
         (date(2026, 9, 21), "敬老の日"),
         (date(2026, 9, 22), "国民の休日"),  # between 敬老の日 and 秋分の日
         (date(2026, 9, 23), "秋分の日"),
