@@ -19,9 +19,9 @@ class ActivityTypeQuerySet(models.QuerySet):
     def in_use(self):
         """Types that at least one public top-level district runs (the matrix columns)."""
         return self.filter(
-            pk__in=Activity.objects.filter(district__in=District.objects.public().top_level()).values(
-                "activity_type"
-            )
+            pk__in=Activity.objects.filter(
+                district__in=District.objects.public().top_level()
+            ).values("activity_type")
         )
 
 
@@ -96,9 +96,12 @@ class DistrictQuerySet(models.QuerySet):
         return (
             self.public()
             .top_level()
-            .prefetch_related(Prefetch("activities", queryset=Activity.objects.only(
-                "pk", "district_id", "activity_type_id", "name"
-            )))
+            .prefetch_related(
+                Prefetch(
+                    "activities",
+                    queryset=Activity.objects.only("pk", "district_id", "activity_type_id", "name"),
+                )
+            )
         )
 
 
@@ -233,9 +236,7 @@ class WelfareCommitteeMember(models.Model):
         "担当区域", max_length=100, blank=True, help_text="町内会・自治会など"
     )
     role = models.CharField("役職", max_length=20, choices=Role, default=Role.MEMBER)
-    is_council_representative = models.BooleanField(
-        "福祉委員協議会の代表", default=False
-    )
+    is_council_representative = models.BooleanField("福祉委員協議会の代表", default=False)
     term_start = models.DateField("任期の開始日")
     term_end = models.DateField("任期の終了日", null=True, blank=True)
     phone = PhoneNumberField("電話番号", blank=True)

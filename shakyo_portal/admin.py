@@ -21,6 +21,15 @@ class SiteProfileAdmin(admin.ModelAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "fax", "email", "opens_at", "closes_at", "display_order", "show_in_footer"]
+    list_display = [
+        "name",
+        "phone",
+        "fax",
+        "email",
+        "opens_at",
+        "closes_at",
+        "display_order",
+        "show_in_footer",
+    ]
     list_editable = ["display_order", "show_in_footer"]
     search_fields = ["name", "address", "phone"]

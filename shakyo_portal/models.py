@@ -53,9 +53,7 @@ class Office(models.Model):
     opens_at = models.TimeField("受付開始時刻", default="08:30")
     closes_at = models.TimeField("受付終了時刻", default="17:15")
     display_order = models.PositiveIntegerField("表示順", default=0)
-    show_in_footer = models.BooleanField(
-        "すべてのページの下部に表示する", default=True
-    )
+    show_in_footer = models.BooleanField("すべてのページの下部に表示する", default=True)
 
     objects = OfficeQuerySet.as_manager()
 

@@ -9,15 +9,18 @@ import tempfile
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 
-from shakyo_portal.settings import *  # noqa: E402, F403
-from shakyo_portal.settings import STORAGES  # noqa: E402
+from shakyo_portal.settings import *  # noqa: F403
+from shakyo_portal.settings import STORAGES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="shakyo-test-media-")
 # The manifest needs collectstatic first; tests/test_static.py checks the
 # production storage on its own.
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 SECURE_SSL_REDIRECT = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Serve static files from the app and project folders, as runserver does,

@@ -18,7 +18,9 @@ from tests.factories import (
 def district(db):
     SiteProfileFactory()
     office = OfficeFactory(name="地域共生推進課", phone="0866-92-8552")
-    district = DistrictFactory(name="清音", slug="kiyone", office=office, description="紹介文です。")
+    district = DistrictFactory(
+        name="清音", slug="kiyone", office=office, description="紹介文です。"
+    )
     district.member_categories.add(
         MemberCategoryFactory(name="民生委員・児童委員"), MemberCategoryFactory(name="老人クラブ")
     )
