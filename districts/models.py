@@ -171,6 +171,13 @@ class District(models.Model):
             raise ValidationError(errors)
 
     @property
+    def title_name(self) -> str:
+        """How the district is named in titles: 総社地区社協, or 清音第1小地区（清音地区）."""
+        if self.parent_id is None:
+            return f"{self.name}地区社協"
+        return f"{self.name}（{self.parent.name}地区）"
+
+    @property
     def has_own_contact(self) -> bool:
         return bool(self.contact_phone or self.contact_email)
 
