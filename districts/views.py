@@ -4,20 +4,30 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import ActivityType, District, WelfareCommitteeMember
+from shakyo_portal.kana import reading_sort_key
 
 DISTRICTS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 30
 
 
 def district_list(request):
-    page = Paginator(District.objects.for_index(), DISTRICTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    """All districts, in the council's order or (?order=kana) in 50音 order."""
+    districts = District.objects.for_index()
+    by_reading = request.GET.get("order") == "kana"
+    if by_reading:
+        # The database cannot sort in 50音 order (が after か, not after き),
+        # so this one order is done here; it reads every public district once.
+        districts = sorted(districts, key=lambda d: reading_sort_key(d.reading))
+    page = Paginator(districts, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = WelfareCommitteeMember.objects.count_by_district(page.object_list)
     return render(
         request,
         "districts/district_list.html",
-        {"page": page, "districts": [(d, counts.get(d.pk, 0)) for d in page.object_list]},
+        {
+            "page": page,
+            "by_reading": by_reading,
+            "districts": [(d, counts.get(d.pk, 0)) for d in page.object_list],
+        },
     )
 
 
@@ -32,7 +42,9 @@ def district_detail(request, slug):
         )
     ]
     members = WelfareCommitteeMember.objects.filter(district=district).current()
-    published = Paginator(members.published().order_by("reading", "pk"), MEMBERS_PER_PAGE)
+    published = Paginator(
+        sorted(members.published(), key=lambda m: reading_sort_key(m.reading)), MEMBERS_PER_PAGE
+    )
     return render(
         request,
         "districts/district_detail.html",

@@ -188,3 +188,13 @@ def test_sections_not_built_yet_show_the_empty_state(resident, site, url):
     response = resident.get(url)
     assert response.status_code == 200
     assert "現在、掲載している情報はありません" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/", "/salons/", "/councils/", "/coordinators/", "/news/"])
+def test_shell_pages_run_a_fixed_number_of_queries(
+    resident, site, url, django_assert_max_num_queries
+):
+    OfficeFactory.create_batch(10)
+    # site profile, footer offices
+    with django_assert_max_num_queries(2):
+        resident.get(url)

@@ -73,3 +73,21 @@ def test_query_count_does_not_grow_with_districts(resident, shell, django_assert
     make(30)
     with django_assert_max_num_queries(6):
         resident.get("/districts/")
+
+
+def test_50on_order_sorts_by_reading_not_code_point(resident, shell):
+    # Code-point order would put がくえん after かわ; 50音 order reads が as か.
+    DistrictFactory(name="川", reading="かわ", display_order=1)
+    DistrictFactory(name="学園", reading="ガクエン", display_order=2)
+    DistrictFactory(name="秋", reading="あき", display_order=3)
+    html = resident.get("/districts/?order=kana").content.decode()
+    assert html.index("秋") < html.index("学園") < html.index("川")
+    assert '<span aria-current="true">50音順</span>' in html
+    council = resident.get("/districts/").content.decode()
+    assert council.index("川") < council.index("学園") < council.index("秋")
+
+
+def test_50on_order_query_count(resident, shell, django_assert_max_num_queries):
+    DistrictFactory.create_batch(60)
+    with django_assert_max_num_queries(6):
+        resident.get("/districts/?order=kana&page=2")
