@@ -1,0 +1,234 @@
+"""A real headless Chromium against the live server, for journeys and axe checks.
+
+One browser for the whole session (pytest-playwright's session-scoped
+`browser`), one live server (pytest-django's session-scoped `live_server`), a
+fresh context per test. Every context refuses requests to any other host, so a
+CDN link or a third-party script in a template fails the test that loads it.
+
+Without /usr/bin/chromium (or, for the accessibility tests, axe-core) the tests
+skip with the reason; with REQUIRE_BROWSER=1, as CI sets, the run stops instead,
+so it can never pass with the browser tests skipped.
+"""
+
+import datetime
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+
+from districts.models import WelfareCommitteeMember
+from tests.factories import (
+    ActivityFactory,
+    ActivityTypeFactory,
+    DistrictFactory,
+    MemberCategoryFactory,
+    OfficeFactory,
+    SiteProfileFactory,
+    WelfareCommitteeMemberFactory,
+)
+
+# Playwright's sync API runs an asyncio event loop in the test thread from the
+# first browser test until the session ends, so Django's async-safety check
+# would raise SynchronousOnlyOperation whenever a test (this one, or any later
+# test in the same run) touches the ORM. Nothing here is async: the ORM calls
+# are plain synchronous code in that thread, and the live server has its own.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# Tests that request this fixture also need axe-core.
+AXE_FIXTURE = "axe_context"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def missing_prerequisite(item):
+    if not CHROMIUM.exists():
+        return f"Chromium が見つかりません: {CHROMIUM} (apt install chromium)"
+    if AXE_FIXTURE in item.fixturenames and not AXE.exists():
+        return f"axe-core が見つかりません: {AXE} (npm ci で入ります)"
+    return None
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        reason = item.get_closest_marker("browser") and missing_prerequisite(item)
+        if not reason:
+            continue
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            raise pytest.UsageError(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
+        item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "headless": True,
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Pages open by path: page.goto("/districts/")."""
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ja-JP"}
+
+
+class RequestGuard:
+    """Aborts requests to any host but the live server's, and remembers them.
+
+    It also remembers Content-Security-Policy violations the browser reports,
+    which would otherwise only show as a page that looks subtly wrong.
+    """
+
+    def __init__(self, origin):
+        self.origin = urlsplit(origin).netloc
+        self.problems = []
+
+    def route(self, route):
+        url = route.request.url
+        if urlsplit(url).netloc == self.origin:
+            route.continue_()
+        else:
+            self.problems.append(f"request to another host: {route.request.method} {url}")
+            route.abort("blockedbyclient")
+
+    def console(self, message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.problems.append(f"CSP violation on {message.page.url}: {message.text}")
+
+
+@pytest.fixture
+def request_guard(live_server):
+    guard = RequestGuard(live_server.url)
+    yield guard
+    if guard.problems:
+        pytest.fail("\n".join(guard.problems), pytrace=False)
+
+
+@pytest.fixture
+def new_context(new_context, request_guard):
+    """pytest-playwright's new_context (and so `context` and `page`), guarded."""
+
+    def create(**kwargs):
+        context = new_context(**kwargs)
+        # Every page here is a local server-rendered page: fail in seconds, not 30.
+        context.set_default_timeout(10_000)
+        context.route("**/*", request_guard.route)
+        context.on("console", request_guard.console)
+        return context
+
+    return create
+
+
+@pytest.fixture
+def axe_context(new_context):
+    """A context whose every page has axe-core loaded.
+
+    An init script rather than page.add_script_tag(): the site's CSP allows no
+    inline script, and bypassing the CSP would check a page residents never get.
+    """
+    context = new_context()
+    context.add_init_script(path=AXE)
+    return context
+
+
+@pytest.fixture
+def portal(transactional_db):
+    """Enough of a council for every public page to show each of its parts."""
+    SiteProfileFactory(tagline="だれもが安心して暮らせるまちを、みんなで。")
+    # At almost any hour of a weekday one office shows as open and one as
+    # closed (on a weekend or holiday both show as closed), so both status
+    # colours are checked.
+    open_office = OfficeFactory(
+        name="地域福祉課",
+        postal_code="719-1131",
+        address="テスト市中央1-1",
+        opens_at=datetime.time(0, 0),
+        closes_at=datetime.time(23, 59),
+    )
+    OfficeFactory(name="総務課", opens_at=datetime.time(0, 0), closes_at=datetime.time(0, 1))
+
+    watching = ActivityTypeFactory(name="見守り活動", slug="mimamori")
+    meals = ActivityTypeFactory(name="給食サービス", slug="kyushoku")
+    ActivityTypeFactory(name="敬老会", slug="keirokai")
+
+    chuo = DistrictFactory(
+        name="中央",
+        reading="ちゅうおう",
+        slug="chuo",
+        description="中央地区の社協です。\n\n町内会と民生委員が一緒に活動しています。",
+        area_served="中央1区〜中央5区",
+        office=open_office,
+    )
+    chuo.member_categories.add(
+        MemberCategoryFactory(name="町内会"), MemberCategoryFactory(name="民生委員児童委員協議会")
+    )
+    higashi = DistrictFactory(name="東", reading="ひがし", slug="higashi")
+    kita = DistrictFactory(
+        name="中央北",
+        reading="ちゅうおうきた",
+        slug="chuo-kita",
+        parent=chuo,
+        contact_name="中央北地区社協事務局",
+        contact_phone="0866-00-2222",
+        contact_email="chuo-kita@example.jp",
+    )
+    ActivityFactory(
+        district=chuo,
+        activity_type=watching,
+        name="声かけ訪問",
+        season="通年",
+        description="ひとり暮らしの高齢者を訪ねます。",
+    )
+    ActivityFactory(district=chuo, activity_type=meals, name="ふれあい給食", season="毎月")
+    ActivityFactory(district=higashi, activity_type=watching, name="見守りネットワーク")
+    ActivityFactory(district=kita, activity_type=meals, name="配食サービス")
+
+    WelfareCommitteeMemberFactory(
+        district=chuo,
+        consented=True,
+        name="山田 花子",
+        role=WelfareCommitteeMember.Role.CHAIR,
+        is_council_representative=True,
+        publish_phone=True,
+        publish_email=True,
+    )
+    # 31 in all: more than one page (30 a page), so the pagination is checked.
+    WelfareCommitteeMemberFactory.create_batch(30, district=chuo, consented=True)
+    WelfareCommitteeMemberFactory(district=chuo)
+    WelfareCommitteeMemberFactory(district=chuo, consented=True, retired=True)
+
+    # (path, status) of every page a resident can reach.
+    pages = [
+        ("/", 200),
+        ("/districts/", 200),
+        (chuo.get_absolute_url(), 200),
+        (kita.get_absolute_url(), 200),
+        ("/districts/activities/", 200),
+        (f"/districts/activities/?type={watching.slug}", 200),
+        ("/contact/", 200),
+        ("/salons/", 200),
+        ("/councils/", 200),
+        ("/coordinators/", 200),
+        ("/news/", 200),
+        ("/no-such-page/", 404),
+    ]
+    return SimpleNamespace(pages=pages)
