@@ -32,7 +32,6 @@ class DistrictAdmin(admin.ModelAdmin):
     list_editable = ["display_order", "is_public"]
     list_filter = ["is_public", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "reading", "slug", "area_served"]
-    prepopulated_fields = {}
     autocomplete_fields = ["parent"]
     filter_horizontal = ["member_categories"]
     inlines = [ActivityInline, SubDistrictInline]

@@ -1,8 +1,8 @@
 from django.urls import path
-
-from news import views
+from django.views.generic import TemplateView
 
 app_name = "news"
+# Until this section's own issue lands, its index says whom to ask.
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", TemplateView.as_view(template_name="news/index.html"), name="index"),
 ]
