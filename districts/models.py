@@ -91,18 +91,17 @@ class DistrictQuerySet(models.QuerySet):
             )
         )
 
-    def for_matrix(self):
-        """The districts × activity types table: 2 queries (districts, activities)."""
-        return (
-            self.public()
-            .top_level()
-            .prefetch_related(
-                Prefetch(
-                    "activities",
-                    queryset=Activity.objects.only("pk", "district_id", "activity_type_id", "name"),
-                )
-            )
-        )
+    def for_matrix(self, activity_type=None):
+        """The districts × activity types table: 2 queries (districts, activities).
+
+        Given a type, only the districts that run it, with only those activities.
+        """
+        activities = Activity.objects.only("pk", "district_id", "activity_type_id", "name")
+        districts = self.public().top_level()
+        if activity_type is not None:
+            activities = activities.filter(activity_type=activity_type)
+            districts = districts.filter(pk__in=activities.values("district_id"))
+        return districts.prefetch_related(Prefetch("activities", queryset=activities))
 
 
 class District(models.Model):

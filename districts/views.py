@@ -61,10 +61,9 @@ def activity_matrix(request):
     """Which districts run which activities: a table, or with ?type= one type's districts."""
     activity_types = list(ActivityType.objects.in_use())
     selected = next((t for t in activity_types if t.slug == request.GET.get("type")), None)
-    districts = District.objects.for_matrix()
-    if selected is not None:
-        districts = districts.filter(activities__activity_type=selected).distinct()
-    page = Paginator(districts, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(District.objects.for_matrix(selected), DISTRICTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = []
     for district in page.object_list:
         by_type = {}

@@ -1,0 +1,330 @@
+"""Fill the benchmark database with a council far larger than the demo data.
+
+Run by bench/run.py as `python -m bench.generate` with the benchmark database's
+environment; it can also be run by hand the same way. It writes only into an
+empty database (or, with --regenerate, a flushed one), then prints the row
+counts as one line of JSON on stdout for run.py to report.
+
+The numbers aim at the issue's floor (300 districts with 20 activities each,
+3,000 welfare members) with the shapes the pages care about: sub-districts,
+members whose term has ended, and about a third who agreed to publish their name.
+bulk_create writes values as given, without the form fields' normalisation, so
+every reading is written in hiragana and every phone number in its stored form.
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+from datetime import date
+
+TOP_LEVEL_DISTRICTS = 300
+ACTIVITIES_PER_DISTRICT = 20
+ACTIVITY_TYPES_PER_DISTRICT = 10
+# Every 15th district has sub-districts, so 20 of them do, d0150 among them.
+SUB_DISTRICTS_EVERY = 15
+SUB_DISTRICTS_EACH = 3
+ACTIVITIES_PER_SUB_DISTRICT = 5
+MEMBERS_PER_DISTRICT = 10
+MEMBERS_PER_SUB_DISTRICT = 2
+BATCH_SIZE = 1000
+
+# Two halves of a place name with their readings: 20 × 20 distinct names.
+PLACE_HEADS = [
+    ("東", "ひがし"), ("西", "にし"), ("南", "みなみ"), ("北", "きた"), ("中", "なか"),
+    ("上", "かみ"), ("下", "しも"), ("新", "しん"), ("大", "おお"), ("小", "こ"),
+    ("高", "たか"), ("本", "もと"), ("古", "ふる"), ("若", "わか"), ("早", "はや"),
+    ("長", "なが"), ("広", "ひろ"), ("浜", "はま"), ("清", "きよ"), ("宮", "みや"),
+]  # fmt: skip
+PLACE_TAILS = [
+    ("山", "やま"), ("川", "かわ"), ("田", "た"), ("原", "はら"), ("野", "の"),
+    ("谷", "たに"), ("沢", "さわ"), ("島", "しま"), ("岡", "おか"), ("浦", "うら"),
+    ("津", "つ"), ("森", "もり"), ("橋", "はし"), ("坂", "さか"), ("崎", "さき"),
+    ("井", "い"), ("瀬", "せ"), ("町", "まち"), ("里", "さと"), ("木", "き"),
+]  # fmt: skip
+SUB_DISTRICT_SUFFIXES = [("第一", "だいいち"), ("第二", "だいに"), ("第三", "だいさん")]
+SURNAMES = [
+    ("佐藤", "さとう"), ("鈴木", "すずき"), ("高橋", "たかはし"), ("田中", "たなか"),
+    ("伊藤", "いとう"), ("渡辺", "わたなべ"), ("山本", "やまもと"), ("中村", "なかむら"),
+    ("小林", "こばやし"), ("加藤", "かとう"), ("吉田", "よしだ"), ("山田", "やまだ"),
+    ("佐々木", "ささき"), ("山口", "やまぐち"), ("松本", "まつもと"), ("井上", "いのうえ"),
+    ("木村", "きむら"), ("林", "はやし"), ("斎藤", "さいとう"), ("清水", "しみず"),
+]  # fmt: skip
+GIVEN_NAMES = [
+    ("太郎", "たろう"), ("花子", "はなこ"), ("一郎", "いちろう"), ("幸子", "さちこ"),
+    ("健一", "けんいち"), ("和子", "かずこ"), ("誠", "まこと"), ("恵子", "けいこ"),
+    ("博", "ひろし"), ("洋子", "ようこ"), ("茂", "しげる"), ("節子", "せつこ"),
+    ("勇", "いさむ"), ("京子", "きょうこ"), ("清", "きよし"), ("美智子", "みちこ"),
+    ("進", "すすむ"), ("久美子", "くみこ"), ("修", "おさむ"), ("由美", "ゆみ"),
+]  # fmt: skip
+ACTIVITY_TYPES = [
+    ("kyushoku", "給食サービス", "ひとり暮らしの高齢者へのお弁当の配達"),
+    ("mimamori", "見守り活動", "声かけと安否確認"),
+    ("salon", "ふれあいサロン", "誰でも立ち寄れる集いの場"),
+    ("keirokai", "敬老会", "地域の長寿のお祝い"),
+    ("bosai", "防災訓練", "避難の手順と要支援者の確認"),
+    ("kosodate", "子育て支援", "親子の交流と相談"),
+    ("walking", "健康ウォーキング", "地域を歩いて健康づくり"),
+    ("kenshukai", "福祉研修会", "福祉委員と住民の学びの場"),
+    ("kodomo-shokudo", "子ども食堂", "子どもと地域の食卓"),
+    ("kaimono", "買い物支援", "移動販売と送迎"),
+    ("seiso", "地域清掃", "公園と道路の清掃"),
+    ("natsumatsuri", "夏祭り", "世代をこえた交流"),
+    ("koho", "広報紙の発行", "地区社協だよりの発行"),
+    ("taiso", "介護予防体操", "週1回の体操教室"),
+    ("sedaikan", "世代間交流", "学校と高齢者の交流"),
+]
+MEMBER_CATEGORIES = [
+    "町内会・自治会",
+    "民生委員・児童委員",
+    "愛育委員会",
+    "栄養改善協議会",
+    "老人クラブ",
+    "婦人会",
+    "子ども会",
+    "PTA",
+    "消防団",
+    "社会福祉施設",
+    "福祉委員",
+]
+SEASONS = ["通年", "4月", "5月", "7月", "9月", "11月", "毎月第2土曜日", "毎週水曜日"]
+
+# Fixed dates, not today's, so a run next year sees the same data. Nine in ten
+# members are current (no end date); the tenth's term ended, which the pages
+# must leave out.
+TERM_START = date(2024, 4, 1)
+PAST_TERM = (date(2021, 4, 1), date(2024, 3, 31))
+CONSENT_DATE = date(2024, 3, 15)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--regenerate", action="store_true", help="flush the database and generate again"
+    )
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shakyo_portal.settings")
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from districts.models import District
+    from shakyo_portal.models import SiteProfile
+
+    if args.regenerate:
+        call_command("flush", interactive=False, verbosity=0)
+    if SiteProfile.objects.exists() or District.objects.exists():
+        print("bench data already present; --regenerate to start over", file=sys.stderr)
+    else:
+        # A fixed seed: every generated database is the same database.
+        rng = random.Random(20240401)
+        with transaction.atomic():
+            offices = generate_site()
+            generate_districts(rng, offices)
+    print(json.dumps(counts(), ensure_ascii=False))
+
+
+def generate_site():
+    from shakyo_portal.models import Office, SiteProfile
+
+    SiteProfile.objects.create(
+        name="ベンチマーク市社会福祉協議会",
+        short_name="ベンチマーク市社協",
+        tagline="誰もが安心して暮らせるまちづくり",
+        postal_code="719-1131",
+        address="岡山県ベンチマーク市中央1丁目1番地",
+        phone="0866-92-8552",
+        fax="0866-92-8553",
+        email="info@bench.example.jp",
+    )
+    return Office.objects.bulk_create(
+        [
+            Office(
+                name="地域共生推進課",
+                postal_code="719-1131",
+                address="岡山県ベンチマーク市中央1丁目1番地",
+                phone="0866-92-8552",
+                email="kyosei@bench.example.jp",
+                display_order=1,
+            ),
+            Office(
+                name="北部支所",
+                postal_code="719-1300",
+                address="岡山県ベンチマーク市北町2番地",
+                phone="0866-99-1234",
+                display_order=2,
+            ),
+        ]
+    )
+
+
+def generate_districts(rng, offices):
+    from districts.models import (
+        Activity,
+        ActivityType,
+        District,
+        MemberCategory,
+        WelfareCommitteeMember,
+    )
+
+    activity_types = ActivityType.objects.bulk_create(
+        ActivityType(slug=slug, name=name, description=description, display_order=i)
+        for i, (slug, name, description) in enumerate(ACTIVITY_TYPES)
+    )
+    categories = MemberCategory.objects.bulk_create(
+        MemberCategory(name=name, display_order=i) for i, name in enumerate(MEMBER_CATEGORIES)
+    )
+
+    # Slugs follow creation order while names are shuffled, so the reading
+    # order of the list pages is not the primary-key order.
+    places = [(h + t, hr + tr) for h, hr in PLACE_HEADS for t, tr in PLACE_TAILS]
+    rng.shuffle(places)
+    top_level = District.objects.bulk_create(
+        (
+            district_row(f"d{n:04d}", name, reading, offices[n % len(offices)], n)
+            for n, (name, reading) in enumerate(places[:TOP_LEVEL_DISTRICTS], start=1)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    # bulk_create on PostgreSQL returns the primary keys, so the
+    # sub-districts can point at their parents right away.
+    sub_districts = District.objects.bulk_create(
+        (
+            district_row(
+                f"{parent.slug}-{k}",
+                parent.name + suffix,
+                parent.reading + suffix_reading,
+                parent.office,
+                k,
+                parent=parent,
+            )
+            for parent in top_level[SUB_DISTRICTS_EVERY - 1 :: SUB_DISTRICTS_EVERY]
+            for k, (suffix, suffix_reading) in enumerate(SUB_DISTRICT_SUFFIXES, start=1)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+    District.member_categories.through.objects.bulk_create(
+        (
+            District.member_categories.through(district=district, membercategory=category)
+            for district in top_level + sub_districts
+            for category in rng.sample(categories, rng.randint(4, 8))
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+    activities = []
+    for district in top_level + sub_districts:
+        # Each district runs some of the types, so ?type= narrows the list.
+        per_district = ACTIVITIES_PER_SUB_DISTRICT if district.parent else ACTIVITIES_PER_DISTRICT
+        kinds = rng.sample(activity_types, ACTIVITY_TYPES_PER_DISTRICT)
+        for i in range(per_district):
+            kind = kinds[i % len(kinds)]
+            activities.append(
+                Activity(
+                    district=district,
+                    activity_type=kind,
+                    name=f"{district.name}の{kind.name}"
+                    + (f"（その{i // len(kinds) + 1}）" if i >= len(kinds) else ""),
+                    description=f"{kind.description}。{district.name}地区の住民が協力して行います。",
+                    season=rng.choice(SEASONS),
+                    display_order=i,
+                )
+            )
+    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+
+    members = []
+    for district in top_level + sub_districts:
+        per_district = MEMBERS_PER_SUB_DISTRICT if district.parent else MEMBERS_PER_DISTRICT
+        for i in range(per_district):
+            members.append(member_row(rng, district, i))
+    WelfareCommitteeMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
+
+
+def district_row(slug, name, reading, office, n, parent=None):
+    from districts.models import District
+
+    own_contact = n % 3 == 0
+    return District(
+        slug=slug,
+        name=name,
+        reading=reading,
+        parent=parent,
+        # Most councils leave the order alone and let the list sort by reading.
+        display_order=0,
+        summary=f"{name}地区の見守りと交流の活動をしています。",
+        description=(
+            f"{name}地区社協は、町内会、民生委員・児童委員、愛育委員会などが集まり、"
+            "高齢者の見守り、給食サービス、ふれあいサロンなどの活動をしています。\n\n"
+            "どなたでも参加できます。お気軽にお問い合わせください。"
+        ),
+        area_served="、".join(f"{name}{k}区" for k in range(1, 9)),
+        office=office,
+        contact_name=f"{name}地区社協事務局" if own_contact else "",
+        contact_phone=f"0866-9{n % 10}-{1000 + n:04d}" if own_contact else "",
+        is_public=True,
+    )
+
+
+def member_row(rng, district, i):
+    from districts.models import WelfareCommitteeMember
+
+    surname, surname_reading = rng.choice(SURNAMES)
+    given, given_reading = rng.choice(GIVEN_NAMES)
+    role = (
+        WelfareCommitteeMember.Role.CHAIR
+        if i == 0
+        else WelfareCommitteeMember.Role.VICE_CHAIR
+        if i == 1
+        else WelfareCommitteeMember.Role.MEMBER
+    )
+    term_start, term_end = PAST_TERM if i == 9 else (TERM_START, None)
+    consented = i % 3 == 0
+    return WelfareCommitteeMember(
+        district=district,
+        name=f"{surname} {given}",
+        reading=f"{surname_reading} {given_reading}",
+        area_covered=f"{district.name}{i + 1}区",
+        role=role,
+        is_council_representative=i == 0,
+        term_start=term_start,
+        term_end=term_end,
+        phone=f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+        consent_date=CONSENT_DATE if consented else None,
+        publish_name=consented,
+        publish_area=consented,
+        publish_role=consented,
+        publish_phone=consented and i % 2 == 0,
+    )
+
+
+def counts():
+    from districts.models import (
+        Activity,
+        ActivityType,
+        District,
+        MemberCategory,
+        WelfareCommitteeMember,
+    )
+    from shakyo_portal.models import Office
+
+    return {
+        "districts (top level)": District.objects.top_level().count(),
+        "sub-districts": District.objects.filter(parent__isnull=False).count(),
+        "activities": Activity.objects.count(),
+        "activity types": ActivityType.objects.count(),
+        "member categories": MemberCategory.objects.count(),
+        "welfare members": WelfareCommitteeMember.objects.count(),
+        "welfare members, current": WelfareCommitteeMember.objects.current().count(),
+        "welfare members, name published": WelfareCommitteeMember.objects.published().count(),
+        "offices": Office.objects.count(),
+    }
+
+
+if __name__ == "__main__":
+    main()
