@@ -43,6 +43,7 @@ PAGES = [
     ("home", "/"),
     ("district list", "/districts/"),
     ("district list, page 3", "/districts/?page=3"),
+    ("district list, 50音順", "/districts/?order=kana"),
     ("district (activities, members)", "/districts/d0150/"),
     ("activity matrix", "/districts/activities/"),
     ("activity matrix, one type", "/districts/activities/?type=kyushoku"),
