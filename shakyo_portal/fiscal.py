@@ -57,8 +57,10 @@ def parse_fiscal_year(text: str) -> int:
     era = _ERA_BY_KEY[match["era"]]
     year = 1 if match["year"] == "元" else int(match["year"])
     fy = era.start.year + year - 1
-    following = [later.start.year for later in ERAS if later.start > era.start]
-    # 平成31年度 is real (平成 lasted into 2019); 平成32年度 and 令和0年度 are not.
-    if year < 1 or (following and fy > following[0]):
+    following = [later.start for later in ERAS if later.start > era.start]
+    # A 年度 belongs to an era if the era was in force when the 年度 began:
+    # 平成31年度 is real (平成 lasted to 2019-04-30); 昭和64年度 (平成 began
+    # before April 1989), 平成32年度 and 令和0年度 are not.
+    if year < 1 or (following and date(fy, 4, 1) >= following[0]):
         raise ValueError(f"{era.name}{year}年度という年度はありません。")
     return fy

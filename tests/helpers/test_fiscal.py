@@ -70,7 +70,6 @@ def test_fiscal_year_label_with_western_year():
         ("令和元年度", 2019),
         ("平成31年度", 2019),
         ("平成30年度", 2018),
-        ("昭和64年度", 1989),
         ("R6", 2024),
         ("R6年度", 2024),
         ("r6", 2024),
@@ -112,3 +111,16 @@ def test_labels_round_trip(fy, western):
     assert parse_fiscal_year(label) == fy
     assert parse_fiscal_year(f"{fy}年度") == fy
     assert fiscal_year_label(fy, western=western).startswith(label)
+
+
+@pytest.mark.parametrize("text", ["昭和64年度", "S64", "平成32年度", "大正16年度"])
+def test_parse_rejects_fiscal_years_that_began_in_the_next_era(text):
+    with pytest.raises(ValueError, match="という年度はありません"):
+        parse_fiscal_year(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "fy"), [("大正15年度", 1926), ("昭和元年度", 1926), ("平成元年度", 1989)]
+)
+def test_parse_accepts_the_first_and_last_years_of_an_era(text, fy):
+    assert parse_fiscal_year(text) == fy
