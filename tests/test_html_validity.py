@@ -1,0 +1,265 @@
+"""Every public page is valid HTML, by the Nu Html Checker (vnu.jar).
+
+The pages are rendered with the test client from data that reaches every
+branch of their templates, written to files and checked in one run of the
+checker: the JVM takes seconds to start, so one run per page would not do.
+
+vnu.jar comes from the npm package vnu-jar (package.json; `make test` runs
+npm ci) and runs on Java.
+Without `java` the test skips with the reason; with REQUIRE_BROWSER=1, as CI
+sets, it fails instead, so CI can never pass without checking.
+"""
+
+import datetime
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.template import loader
+from django.test import Client, RequestFactory
+
+from districts.models import WelfareCommitteeMember
+from shakyo_portal.views import server_error
+from tests.factories import (
+    ActivityFactory,
+    ActivityTypeFactory,
+    DistrictFactory,
+    MemberCategoryFactory,
+    OfficeFactory,
+    SiteProfileFactory,
+    WelfareCommitteeMemberFactory,
+)
+
+VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules/vnu-jar/build/dist/vnu.jar"
+
+# Warnings the checker may give that we accept, as (message substring, why).
+# None today: a warning is a failure until someone writes down here why it is not.
+ALLOWED_WARNINGS: list[tuple[str, str]] = []
+
+LARGE_BLACK = {"text_size": "xlarge", "theme": "black"}
+
+# Before staff have entered anything: the shell without a council profile or
+# offices, and each page's empty state.
+FRESH_SITE_PAGES = [
+    ("fresh-home", "/", {}, 200),
+    ("fresh-districts", "/districts/", {}, 200),
+    ("fresh-activities", "/districts/activities/", {}, 200),
+    ("fresh-contact", "/contact/", {}, 200),
+]
+
+# A page the checker must find fault with, so a run that checked nothing
+# (a wrong path, an option the jar no longer knows) cannot pass.
+CANARY = "canary.html"
+CANARY_HTML = '<!DOCTYPE html><html lang="ja"><title>t</title><ul><div></div></ul>'
+
+
+def vnu_command():
+    """The checker's command line, or skip (fail under REQUIRE_BROWSER=1) without it."""
+    java = shutil.which("java")
+    jar = VNU_JAR
+    reason = None
+    if java is None:
+        reason = "java が見つかりません (apt install default-jre-headless)"
+    elif not jar.is_file():
+        reason = f"vnu.jar が見つかりません: {jar} (npm ci で入ります)"
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but the HTML check cannot run: {reason}")
+        pytest.skip(reason)
+    # The checker's schema evaluation recurses deeply and asks for a bigger stack.
+    return [java, "-Xss8m", "-jar", str(jar), "--format", "json", "--stdout"]
+
+
+def fill_portal():
+    """A council with every part of every public page filled in."""
+    SiteProfileFactory(
+        tagline="だれもが安心して暮らせるまちを、みんなで。",
+        fax="0866-00-0002",
+        email="info@example.jp",
+    )
+    office = OfficeFactory(
+        name="地域福祉課",
+        postal_code="719-1131",
+        address="テスト市中央1-1",
+        opens_at=datetime.time(0, 0),
+        closes_at=datetime.time(23, 59),
+    )
+    OfficeFactory(name="総務課", opens_at=datetime.time(0, 0), closes_at=datetime.time(0, 1))
+
+    watching = ActivityTypeFactory(name="見守り活動", slug="mimamori")
+    meals = ActivityTypeFactory(name="給食サービス", slug="kyushoku")
+    ActivityTypeFactory(name="敬老会", slug="keirokai")
+
+    chuo = DistrictFactory(
+        name="中央",
+        reading="ちゅうおう",
+        slug="chuo",
+        description="中央地区の社協です。\n\n町内会と民生委員が一緒に活動しています。",
+        area_served="中央1区〜中央5区\n西町・東町",
+        office=office,
+        contact_name="中央地区社協事務局",
+        contact_phone="0866-00-3333",
+        contact_email="chuo@example.jp",
+    )
+    chuo.member_categories.add(
+        MemberCategoryFactory(name="町内会"), MemberCategoryFactory(name="民生委員児童委員協議会")
+    )
+    # Its contact is the office: the other branch of the contact section.
+    higashi = DistrictFactory(name="東", reading="ひがし", slug="higashi", office=office)
+    kita = DistrictFactory(
+        name="中央北",
+        reading="ちゅうおうきた",
+        slug="chuo-kita",
+        parent=chuo,
+        contact_name="中央北地区社協事務局",
+        contact_phone="0866-00-2222",
+        contact_email="chuo-kita@example.jp",
+    )
+    DistrictFactory(name="中央南", reading="ちゅうおうみなみ", slug="chuo-minami", parent=chuo)
+    ActivityFactory(
+        district=chuo,
+        activity_type=watching,
+        name="声かけ訪問",
+        season="通年",
+        description="ひとり暮らしの高齢者を訪ねます。",
+    )
+    ActivityFactory(district=chuo, activity_type=watching, name="見守りネットワーク")
+    ActivityFactory(district=chuo, activity_type=meals, name="ふれあい給食", season="毎月")
+    ActivityFactory(district=higashi, activity_type=watching, name="見守りネットワーク")
+    ActivityFactory(district=kita, activity_type=meals, name="配食サービス")
+
+    # Each form of each cell: phone and e-mail, one, none; area and role, or a dash.
+    WelfareCommitteeMemberFactory(
+        district=chuo,
+        consented=True,
+        name="山田 花子",
+        reading="やまだ はなこ",
+        role=WelfareCommitteeMember.Role.CHAIR,
+        is_council_representative=True,
+        publish_phone=True,
+        publish_email=True,
+    )
+    WelfareCommitteeMemberFactory(
+        district=chuo,
+        consented=True,
+        name="佐藤 一郎",
+        reading="さとう いちろう",
+        publish_phone=True,
+    )
+    WelfareCommitteeMemberFactory(
+        district=chuo,
+        consented=True,
+        name="鈴木 次郎",
+        reading="すずき じろう",
+        publish_area=False,
+        publish_role=False,
+        publish_email=True,
+    )
+    # 32 published in all: two pages of members (30 a page).
+    WelfareCommitteeMemberFactory.create_batch(29, district=chuo, consented=True)
+    WelfareCommitteeMemberFactory(district=chuo)
+    # 55 top-level districts in all: two pages of the list and the matrix (50 a page).
+    DistrictFactory.create_batch(53)
+
+    return [
+        # (file name, path, cookies, status)
+        ("home", "/", {}, 200),
+        ("home-xlarge-black", "/", LARGE_BLACK, 200),
+        ("districts", "/districts/", {}, 200),
+        ("districts-kana", "/districts/?order=kana", {}, 200),
+        ("districts-page-2", "/districts/?page=2", {}, 200),
+        ("district", chuo.get_absolute_url(), {}, 200),
+        ("district-xlarge-black", chuo.get_absolute_url(), LARGE_BLACK, 200),
+        ("district-members-2", f"{chuo.get_absolute_url()}?members_page=2", {}, 200),
+        ("district-office-contact", higashi.get_absolute_url(), {}, 200),
+        ("sub-district", kita.get_absolute_url(), {}, 200),
+        ("activities", "/districts/activities/", {}, 200),
+        ("activities-page-2", "/districts/activities/?page=2", {}, 200),
+        ("activities-type", f"/districts/activities/?type={watching.slug}", {}, 200),
+        ("contact", "/contact/", {}, 200),
+        ("contact-xlarge-black", "/contact/", LARGE_BLACK, 200),
+        ("salons", "/salons/", {}, 200),
+        ("councils", "/councils/", {}, 200),
+        ("coordinators", "/coordinators/", {}, 200),
+        ("news", "/news/", {}, 200),
+        ("not-found", "/no-such-page/", {}, 404),
+    ]
+
+
+def render_pages(pages, folder):
+    """Write each page's HTML to folder/<name>.html; {file name: what it was}."""
+    written = {}
+    for name, path, cookies, status in pages:
+        client = Client()
+        client.cookies.load(cookies)
+        response = client.get(path)
+        assert response.status_code == status, f"{path}: {response.status_code}"
+        (folder / f"{name}.html").write_bytes(response.content)
+        written[f"{name}.html"] = f"{path} {cookies or ''}".strip()
+    return written
+
+
+def render_error_pages(folder):
+    """The 500 pages, which no URL reaches."""
+    written = {}
+    response = server_error(RequestFactory().get("/"))
+    (folder / "server-error.html").write_bytes(response.content)
+    written["server-error.html"] = "500.html"
+    (folder / "server-error-plain.html").write_text(loader.render_to_string("500_plain.html"))
+    written["server-error-plain.html"] = "500_plain.html"
+    return written
+
+
+def is_allowed(message):
+    return message.get("subType") == "warning" and any(
+        fragment in message.get("message", "") for fragment, _why in ALLOWED_WARNINGS
+    )
+
+
+def describe(message, written):
+    name = message.get("url", "").rsplit("/", 1)[-1]
+    kind = message.get("subType") or message.get("type")
+    line = message.get("lastLine") or message.get("firstLine")
+    column = message.get("firstColumn") or message.get("lastColumn")
+    extract = message.get("extract", "").replace("\n", "⏎")
+    return (
+        f"{name} ({written.get(name, '?')})\n"
+        f"  {kind}: {message.get('message')}\n"
+        f"  line {line}, column {column}: {extract}"
+    )
+
+
+def test_every_public_page_is_valid_html(db, tmp_path):
+    command = vnu_command()
+    written = render_pages(FRESH_SITE_PAGES, tmp_path)
+    written |= render_pages(fill_portal(), tmp_path)
+    written |= render_error_pages(tmp_path)
+    (tmp_path / CANARY).write_text(CANARY_HTML)
+    result = subprocess.run(
+        [*command, str(tmp_path / CANARY), *sorted(str(tmp_path / name) for name in written)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    try:
+        messages = json.loads(result.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError):
+        pytest.fail(f"vnu.jar gave no report (exit {result.returncode}):\n{result.stderr}")
+    by_file = {}
+    for message in messages:
+        by_file.setdefault(message.get("url", "").rsplit("/", 1)[-1], []).append(message)
+    assert by_file.pop(CANARY, None), f"vnu.jar did not check the pages:\n{result.stderr}"
+    # Plain "info" messages are notes, not problems; warnings and errors both count.
+    problems = [
+        message
+        for name in sorted(by_file)
+        for message in by_file[name]
+        if (message.get("type") != "info" or message.get("subType") == "warning")
+        and not is_allowed(message)
+    ]
+    assert not problems, f"{len(problems)} HTML problems:\n\n" + "\n\n".join(
+        describe(m, written) for m in problems
+    )
