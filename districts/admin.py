@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 
 from districts.models import (
@@ -12,7 +14,9 @@ from districts.models import (
 
 class ActivityInline(admin.TabularInline):
     model = Activity
-    fields = ["activity_type", "name", "season", "display_order"]
+    fields = ["activity_type", "name", "season", "description", "display_order"]
+    # One row per activity: a short description box keeps the table compact.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     extra = 1
 
 
@@ -46,6 +50,12 @@ class DistrictAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_inlines(self, request, obj):
+        # A sub-district cannot have sub-districts of its own.
+        if obj is not None and obj.parent_id is not None:
+            return [ActivityInline]
+        return self.inlines
 
     def get_queryset(self, request):
         return (

@@ -76,3 +76,20 @@ def test_localisation():
     assert settings.LANGUAGE_CODE == "ja"
     assert settings.TIME_ZONE == "Asia/Tokyo"
     assert settings.USE_TZ is True
+
+
+def test_cache_url_uses_redis():
+    # The Redis server this machine runs; database 15 is left to tests.
+    script = (
+        "from django.core.cache import cache, caches; cache.set('k', '値', 5); "
+        "print(cache.get('k'), type(caches['default']).__name__); cache.delete('k')"
+    )
+    result = run_manage("shell", "-c", script, DEBUG="true", CACHE_URL="redis://127.0.0.1:6379/15")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["値", "RedisCache"]
+
+
+def test_cache_url_must_be_redis():
+    result = run_manage("check", DEBUG="true", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis:// URL" in result.stderr

@@ -198,3 +198,10 @@ def test_shell_pages_run_a_fixed_number_of_queries(
     # site profile, footer offices
     with django_assert_max_num_queries(2):
         resident.get(url)
+
+
+def test_404_runs_a_fixed_number_of_queries(resident, site, django_assert_max_num_queries):
+    OfficeFactory.create_batch(10)
+    # site profile, footer offices
+    with django_assert_max_num_queries(2):
+        resident.get("/districts/no-such-district/x/")

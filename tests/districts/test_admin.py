@@ -7,7 +7,13 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from districts.models import Activity, District, WelfareCommitteeMember
+from districts.models import (
+    Activity,
+    ActivityType,
+    District,
+    MemberCategory,
+    WelfareCommitteeMember,
+)
 from tests.factories import (
     ActivityFactory,
     ActivityTypeFactory,
@@ -203,3 +209,54 @@ def test_failed_edit_leaves_the_record_as_it_was(superuser, records):
     assert response.status_code == 200
     member.refresh_from_db()
     assert (member.name, member.phone) == before
+
+
+def test_a_sub_district_page_offers_no_sub_districts(superuser, records):
+    child = DistrictFactory(name="軽部", slug="karube", parent=records)
+    html = superuser.get(
+        reverse("admin:districts_district_change", args=[child.pk])
+    ).content.decode()
+    assert 'id="children-group"' not in html
+    parent_html = superuser.get(
+        reverse("admin:districts_district_change", args=[records.pk])
+    ).content.decode()
+    assert 'id="children-group"' in parent_html
+
+
+def test_activity_type_saves_and_refuses_a_bad_slug(superuser, db):
+    url = reverse("admin:districts_activitytype_add")
+    data = {"name": "給食サービス", "slug": "kyushoku", "description": "", "display_order": "1"}
+    assert superuser.post(url, data).status_code == 302
+    response = superuser.post(url, {**data, "name": "配食", "slug": "給食"})
+    assert response.status_code == 200
+    assert "半角" in response.content.decode()
+    response = superuser.post(url, {**data, "slug": "other"})
+    assert "この 名称 を持った 活動の種類 が既に存在します。" in response.content.decode()
+    assert ActivityType.objects.count() == 1
+
+
+def test_activity_saves_and_requires_a_type(superuser, records):
+    url = reverse("admin:districts_activity_add")
+    activity_type = ActivityTypeFactory()
+    data = {
+        "district": records.pk,
+        "activity_type": activity_type.pk,
+        "name": "秋は集まろう会",
+        "description": "",
+        "season": "秋",
+        "display_order": "0",
+    }
+    assert superuser.post(url, data).status_code == 302
+    before = Activity.objects.count()
+    response = superuser.post(url, {**data, "activity_type": ""})
+    assert "このフィールドは必須です。" in response.content.decode()
+    assert Activity.objects.count() == before
+
+
+def test_member_category_saves_and_refuses_a_duplicate(superuser, db):
+    url = reverse("admin:districts_membercategory_add")
+    assert superuser.post(url, {"name": "老人クラブ", "display_order": "0"}).status_code == 302
+    response = superuser.post(url, {"name": "老人クラブ", "display_order": "1"})
+    assert response.status_code == 200
+    assert "既に存在します" in response.content.decode()
+    assert MemberCategory.objects.count() == 1
