@@ -4,13 +4,13 @@ Staff edit these in the admin; templates never hard-code them.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
 
 from shakyo_portal import office_hours
-from shakyo_portal.dates import format_time
+from shakyo_portal.dates import format_date, format_time
 from shakyo_portal.fields import PhoneNumberField, PostalCodeField
 
 
@@ -81,14 +81,17 @@ class Office(models.Model):
 
     def status_at(self, moment: datetime) -> OpenStatus:
         local = timezone.localtime(moment)
-        reason = office_hours.closed_reason(local.date())
-        if reason:
-            return OpenStatus(False, f"本日は休業日です（{reason}）")
-        if office_hours.is_open_at(local, self.opens_at, self.closes_at):
+        today = local.date()
+        reason = office_hours.closed_reason(today)
+        if not reason and office_hours.is_open_at(local, self.opens_at, self.closes_at):
             return OpenStatus(True, "ただいま受付中です")
-        if local.time() < self.opens_at:
+        if not reason and local.time() < self.opens_at:
             return OpenStatus(False, f"本日は{format_time(self.opens_at)}から受付します")
-        return OpenStatus(False, "本日の受付は終了しました")
+        next_day = office_hours.next_open_day(today + timedelta(days=1))
+        next_open = f"次の受付は{format_date(next_day)} {format_time(self.opens_at)}からです"
+        if reason:
+            return OpenStatus(False, f"本日は休業日です（{reason}）。{next_open}")
+        return OpenStatus(False, f"本日の受付は終了しました。{next_open}")
 
     @property
     def status_now(self) -> OpenStatus:
