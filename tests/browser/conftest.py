@@ -10,7 +10,6 @@ skip with the reason; with REQUIRE_BROWSER=1, as CI sets, the run stops instead,
 so it can never pass with the browser tests skipped.
 """
 
-import datetime
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,16 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from districts.models import WelfareCommitteeMember
-from tests.factories import (
-    ActivityFactory,
-    ActivityTypeFactory,
-    DistrictFactory,
-    MemberCategoryFactory,
-    OfficeFactory,
-    SiteProfileFactory,
-    WelfareCommitteeMemberFactory,
-)
+from tests.scenarios import build_portal
 
 # Playwright's sync API runs an asyncio event loop in the test thread from the
 # first browser test until the session ends, so Django's async-safety check
@@ -153,75 +143,15 @@ def axe_context(new_context):
 @pytest.fixture
 def portal(transactional_db):
     """Enough of a council for every public page to show each of its parts."""
-    SiteProfileFactory(tagline="だれもが安心して暮らせるまちを、みんなで。")
-    # At almost any hour of a weekday one office shows as open and one as
-    # closed (on a weekend or holiday both show as closed), so both status
-    # colours are checked.
-    open_office = OfficeFactory(
-        name="地域福祉課",
-        postal_code="719-1131",
-        address="テスト市中央1-1",
-        opens_at=datetime.time(0, 0),
-        closes_at=datetime.time(23, 59),
-    )
-    OfficeFactory(name="総務課", opens_at=datetime.time(0, 0), closes_at=datetime.time(0, 1))
-
-    watching = ActivityTypeFactory(name="見守り活動", slug="mimamori")
-    meals = ActivityTypeFactory(name="給食サービス", slug="kyushoku")
-    ActivityTypeFactory(name="敬老会", slug="keirokai")
-
-    chuo = DistrictFactory(
-        name="中央",
-        reading="ちゅうおう",
-        slug="chuo",
-        description="中央地区の社協です。\n\n町内会と民生委員が一緒に活動しています。",
-        area_served="中央1区〜中央5区",
-        office=open_office,
-    )
-    chuo.member_categories.add(
-        MemberCategoryFactory(name="町内会"), MemberCategoryFactory(name="民生委員児童委員協議会")
-    )
-    higashi = DistrictFactory(name="東", reading="ひがし", slug="higashi")
-    kita = DistrictFactory(
-        name="中央北",
-        reading="ちゅうおうきた",
-        slug="chuo-kita",
-        parent=chuo,
-        contact_name="中央北地区社協事務局",
-        contact_phone="0866-00-2222",
-        contact_email="chuo-kita@example.jp",
-    )
-    ActivityFactory(
-        district=chuo,
-        activity_type=watching,
-        name="声かけ訪問",
-        season="通年",
-        description="ひとり暮らしの高齢者を訪ねます。",
-    )
-    ActivityFactory(district=chuo, activity_type=meals, name="ふれあい給食", season="毎月")
-    ActivityFactory(district=higashi, activity_type=watching, name="見守りネットワーク")
-    ActivityFactory(district=kita, activity_type=meals, name="配食サービス")
-
-    WelfareCommitteeMemberFactory(
-        district=chuo,
-        consented=True,
-        name="山田 花子",
-        role=WelfareCommitteeMember.Role.CHAIR,
-        is_council_representative=True,
-        publish_phone=True,
-        publish_email=True,
-    )
-    # 31 in all: more than one page (30 a page), so the pagination is checked.
-    WelfareCommitteeMemberFactory.create_batch(30, district=chuo, consented=True)
-    WelfareCommitteeMemberFactory(district=chuo)
-    WelfareCommitteeMemberFactory(district=chuo, consented=True, retired=True)
-
+    portal = build_portal()
+    chuo, kita, watching = portal.chuo, portal.kita, portal.watching
     # (path, status) of every page a resident can reach.
     pages = [
         ("/", 200),
         ("/districts/", 200),
         (chuo.get_absolute_url(), 200),
         (kita.get_absolute_url(), 200),
+        (portal.higashi.get_absolute_url(), 200),
         ("/districts/activities/", 200),
         (f"/districts/activities/?type={watching.slug}", 200),
         ("/contact/", 200),
