@@ -4,7 +4,6 @@ from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
@@ -19,13 +18,7 @@ def home(request):
 
 
 def contact(request):
-    offices = list(Office.objects.all())
-    now = timezone.now()
-    return render(
-        request,
-        "contact.html",
-        {"offices": [(office, office.status_at(now)) for office in offices]},
-    )
+    return render(request, "contact.html", {"offices": Office.objects.all()})
 
 
 @require_GET
