@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "shakyo_portal",
     "districts",
     "salons",
@@ -57,6 +58,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "shakyo_portal.urls"
 WSGI_APPLICATION = "shakyo_portal.wsgi.application"
+
+# Form fields render through templates/django/forms/, which mark required
+# fields and keep Django's aria-describedby links to help text and errors.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -122,8 +127,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Attachments of plans and reports hold personal data: they live outside
+# MEDIA_ROOT and are served only through a permission-checked view.
+PRIVATE_MEDIA_ROOT = Path(env_str("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private_media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-media-not-served/"},
+    },
     # Compressed (gzip and brotli) files with content-hashed names, so a
     # browser may cache them for a year and still never sees a stale one.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -148,6 +160,8 @@ else:
             },
         }
     }
+# The address links in e-mails point to (mail is sent outside a request).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("管理者", address) for address in env_list("ADMINS")]

@@ -39,3 +39,13 @@ def superuser(superuser_user):
     client = Client()
     client.force_login(superuser_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -12,6 +12,17 @@ from districts.models import (
     MemberCategory,
     WelfareCommitteeMember,
 )
+from salons.models import (
+    ActivityPlan,
+    ActivityReport,
+    BudgetLine,
+    GrantProgram,
+    GrantTier,
+    PlanStatus,
+    Salon,
+    SalonActivityType,
+    TargetGroup,
+)
 from shakyo_portal.models import Office, SiteProfile
 
 
@@ -114,3 +125,159 @@ class WelfareCommitteeMemberFactory(factory.django.DjangoModelFactory):
             publish_role=True,
         )
         retired = factory.Trait(term_end=datetime.date(2021, 3, 31))
+
+
+class TargetGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TargetGroup
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"対象{n}")
+    slug = factory.Sequence(lambda n: f"target-{n}")
+
+
+class SalonActivityTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SalonActivityType
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"活動内容{n}")
+    slug = factory.Sequence(lambda n: f"salon-activity-{n}")
+
+
+class SalonFactory(factory.django.DjangoModelFactory):
+    """A salon meeting on the 2nd Wednesday, with a private organiser contact."""
+
+    class Meta:
+        model = Salon
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"いきいきサロン{n}")
+    reading = "いきいきさろん"
+    district = factory.SubFactory(DistrictFactory)
+    venue_name = "中央公会堂"
+    venue_address = "総社市中央1丁目1-1"
+    frequency = "monthly"
+    weeks_of_month = "2"
+    weekday = 2
+    starts_at = datetime.time(10, 0)
+    ends_at = datetime.time(12, 0)
+    description = "体操と茶話会をしています。"
+    fee = 100
+    organiser_name = factory.Sequence(lambda n: f"代表 秘匿{n}")
+    organiser_phone = factory.Sequence(lambda n: f"090-9{n % 1000:03d}-0000")
+    organiser_email = factory.Sequence(lambda n: f"organiser{n}@example.jp")
+
+    @factory.post_generation
+    def target_groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.target_groups.set(extracted)
+
+    @factory.post_generation
+    def activity_types(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.activity_types.set(extracted)
+
+
+class GrantProgramFactory(factory.django.DjangoModelFactory):
+    """令和8年度 (FY2026) with rules shaped like the real councils' ones."""
+
+    class Meta:
+        model = GrantProgram
+        django_get_or_create = ["fiscal_year"]
+
+    fiscal_year = 2026
+    name = factory.LazyAttribute(lambda p: f"{p.fiscal_year}年度ふれあいサロン活動助成")
+    opens_on = factory.LazyAttribute(lambda p: datetime.date(p.fiscal_year, 4, 1))
+    closes_on = factory.LazyAttribute(lambda p: datetime.date(p.fiscal_year + 1, 2, 28))
+    report_due_on = factory.LazyAttribute(lambda p: datetime.date(p.fiscal_year + 1, 4, 30))
+    base_amount = 15000
+    late_start_base_amount = 7500
+    per_participant_amount = 200
+    startup_amount = 10000
+    cap_amount = 100000
+    min_sessions = 6
+    min_participants = 5
+
+
+class GrantTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GrantTier
+
+    program = factory.SubFactory(GrantProgramFactory)
+    min_sessions = 12
+    amount = 5000
+
+
+class ActivityPlanFactory(factory.django.DjangoModelFactory):
+    """A complete plan, still a draft. Use submit_plan()/transition() to move it."""
+
+    class Meta:
+        model = ActivityPlan
+        skip_postgeneration_save = True
+
+    program = factory.SubFactory(GrantProgramFactory)
+    kind = "continuing"
+    status = PlanStatus.DRAFT
+    salon = factory.SubFactory(SalonFactory)
+    salon_name = factory.LazyAttribute(lambda p: p.salon.name if p.salon else "新しいサロン")
+    salon_reading = "さろん"
+    district = factory.LazyAttribute(lambda p: p.salon.district if p.salon else None)
+    representative_name = "髙﨑 花子"
+    representative_reading = "たかさき はなこ"
+    representative_phone = "0866-92-0000"
+    representative_email = factory.Sequence(lambda n: f"rep{n}@example.jp")
+    representative_postal_code = "719-1131"
+    representative_address = "総社市中央1丁目1-1"
+    venue_name = "中央公会堂"
+    venue_address = "総社市中央1丁目1-1"
+    frequency = "monthly"
+    weeks_of_month = "2"
+    weekday = 2
+    starts_at = datetime.time(10, 0)
+    ends_at = datetime.time(12, 0)
+    first_session_on = factory.LazyAttribute(lambda p: datetime.date(p.program.fiscal_year, 4, 8))
+    last_session_on = factory.LazyAttribute(
+        lambda p: datetime.date(p.program.fiscal_year + 1, 3, 10)
+    )
+    sessions_planned = 12
+    expected_participants = 15
+    expected_helpers = 3
+    content = "体操と茶話会"
+    requests_grant = True
+
+    @factory.post_generation
+    def budget(self, create, extracted, **kwargs):
+        """Balanced lines unless a test passes its own list of (side, item, amount)."""
+        if not create:
+            return
+        lines = (
+            extracted
+            if extracted is not None
+            else [
+                ("income", "参加費", 18000),
+                ("income", "助成金", 17000),
+                ("expense", "茶菓代", 20000),
+                ("expense", "材料費", 15000),
+            ]
+        )
+        BudgetLine.objects.bulk_create(
+            BudgetLine(plan=self, side=side, item=item, amount=amount, display_order=n)
+            for n, (side, item, amount) in enumerate(lines)
+        )
+
+
+class ActivityReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActivityReport
+
+    plan = factory.SubFactory(ActivityPlanFactory, status=PlanStatus.APPROVED)
+    sessions_held = 12
+    total_participants = 180
+    total_helpers = 36
+    last_held_on = factory.LazyAttribute(
+        lambda r: datetime.date(r.plan.program.fiscal_year + 1, 3, 10)
+    )
+    submitted_at = factory.LazyFunction(
+        lambda: datetime.datetime(2027, 4, 10, 10, 0, tzinfo=datetime.UTC)
+    )

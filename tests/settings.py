@@ -17,8 +17,13 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="shakyo-test-media-")
 # The manifest needs collectstatic first; tests/test_static.py checks the
 # production storage on its own.
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="shakyo-test-private-")
 STORAGES = {
     **STORAGES,
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 SECURE_SSL_REDIRECT = False

@@ -183,7 +183,7 @@ def test_favicon_and_robots(resident, site):
     assert "Disallow: /admin/" in robots.content.decode()
 
 
-@pytest.mark.parametrize("url", ["/salons/", "/councils/", "/coordinators/", "/news/"])
+@pytest.mark.parametrize("url", ["/councils/", "/coordinators/", "/news/"])
 def test_sections_not_built_yet_show_the_empty_state(resident, site, url):
     response = resident.get(url)
     assert response.status_code == 200

@@ -67,3 +67,11 @@ def time_hm(value):
     if value in (None, ""):
         return ""
     return format_time(value)
+
+
+@register.filter
+def yen(value):
+    """28000 -> 28,000円; empty for None, so a missing amount shows nothing."""
+    if value in (None, ""):
+        return ""
+    return f"{int(value):,}円"

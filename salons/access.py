@@ -1,0 +1,35 @@
+"""Who may open an applicant's plan pages without an account.
+
+An organiser proves who they are once — by sending the plan, by the resume
+link, or by the reference number with their phone or e-mail — and the
+session then remembers which plans they may see. Staff who may view plans
+see them all. Anyone else gets the same 404 as for a plan that does not
+exist, so reference numbers cannot be probed.
+"""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from salons.models import ActivityPlan
+
+SESSION_KEY = "salons_plans"
+# Enough for an organiser who runs a few salons; the oldest are forgotten first.
+MAX_REMEMBERED = 20
+
+
+def grant_access(request, plan: ActivityPlan) -> None:
+    allowed = [pk for pk in request.session.get(SESSION_KEY, []) if pk != plan.pk]
+    request.session[SESSION_KEY] = [*allowed, plan.pk][-MAX_REMEMBERED:]
+
+
+def has_access(request, plan: ActivityPlan) -> bool:
+    if request.user.is_authenticated and request.user.has_perm("salons.view_activityplan"):
+        return True
+    return plan.pk in request.session.get(SESSION_KEY, [])
+
+
+def plan_for_applicant(request, pk: int, queryset=None) -> ActivityPlan:
+    plan = get_object_or_404(queryset if queryset is not None else ActivityPlan.objects, pk=pk)
+    if not has_access(request, plan):
+        raise Http404
+    return plan

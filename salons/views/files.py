@@ -1,0 +1,7 @@
+"""Placeholder until this module is written."""
+
+from django.http import Http404
+
+
+def attachment(request, **kwargs):
+    raise Http404
