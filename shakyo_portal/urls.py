@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
@@ -22,3 +24,6 @@ urlpatterns = [
 ]
 
 handler500 = "shakyo_portal.views.server_error"
+
+# `make run` serves public uploads itself; in production the proxy does (README).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
