@@ -76,7 +76,9 @@ def estimate(
     tier_list = tiers if tiers is not None else list(program.tiers.all())
     reached = [tier for tier in tier_list if tier.min_sessions <= sessions]
     if reached:
-        top = max(reached, key=lambda tier: tier.min_sessions)
+        # The best tier reached, so holding more sessions never lowers the grant
+        # even if staff enter a higher tier with a smaller amount.
+        top = max(reached, key=lambda tier: (tier.amount, tier.min_sessions))
         lines.append((f"開催{top.min_sessions}回以上の加算", top.amount))
 
     if kind in (PlanKind.NEW, PlanKind.RESUMED) and program.startup_amount:

@@ -8,7 +8,9 @@ and why.
 """
 
 import hashlib
+import re
 import secrets
+import unicodedata
 from datetime import date
 
 from django.conf import settings
@@ -541,19 +543,21 @@ class ActivityPlan(Schedule):
         ).first()
 
     def matches_contact(self, contact: str) -> bool:
-        """Whether the phone or e-mail typed on the status page is this plan's."""
-        from shakyo_portal.normalize import normalize_phone
+        """Whether the phone or e-mail typed on the status page is this plan's.
 
-        contact = contact.strip()
+        Phones compare by their digits, so 0866928552 matches 0866-92-8552 and
+        full-width input matches too.
+        """
+        contact = unicodedata.normalize("NFKC", contact).strip()
+        if not contact:
+            return False
         if "@" in contact:
             return bool(self.representative_email) and (
-                contact.lower() == self.representative_email.lower()
+                contact.casefold() == self.representative_email.casefold()
             )
-        try:
-            phone = normalize_phone(contact)
-        except ValidationError:
-            return False
-        return bool(self.representative_phone) and phone == self.representative_phone
+        digits = re.sub(r"\D", "", contact)
+        stored = re.sub(r"\D", "", self.representative_phone)
+        return len(digits) >= 10 and digits == stored
 
     def budget_totals(self) -> tuple[int, int]:
         totals = dict(

@@ -1,0 +1,282 @@
+"""The 実績報告 form: what was held, what was spent, photos and comments.
+
+Numbers are typed on phones with whatever keyboard is up: full-width digits,
+commas and a trailing 円 or 回 are all read as the number they mean.
+"""
+
+import re
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from salons.models import (
+    EXPENSE_ITEMS,
+    MAX_AMOUNT,
+    MAX_PEOPLE,
+    MAX_SESSIONS,
+    ActivityReport,
+)
+from salons.uploads import AttachmentsField
+from shakyo_portal.dates import format_date
+from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
+from shakyo_portal.forms import HoneypotMixin
+from shakyo_portal.normalize import unify_hyphens
+
+MAX_COMMENT_LENGTH = 2000
+MAX_SPENDING_LINES = 20
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed as １２, 1,200, 12回 or 3,000円.
+
+    A text input, not type=number: number inputs drop full-width digits and
+    commas in some browsers, and what was typed must come back unchanged.
+    """
+
+    unit = ""
+
+    def __init__(self, *, unit="", **kwargs):
+        self.unit = unit
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "半角または全角の数字で入力してください。"
+        self.error_messages["required"] = "入力してください。"
+        self.error_messages["min_value"] = "0以上の数で入力してください。"
+        if self.max_value is not None:
+            subject = f"{self.label}は" if self.label else ""
+            self.error_messages["max_value"] = (
+                f"{subject}{self.max_value:,}{unit}以下で入力してください。"
+            )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            # NFKC turns １２ into 12 and ， into ","; dashes of every kind become "-",
+            # so a negative number is refused by min_value with its own message.
+            value = unify_hyphens(value).replace(",", "")
+            if self.unit:
+                value = value.removesuffix(self.unit)
+            if value and not re.fullmatch(r"-?[0-9]+", value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # min/max as attributes belong to number inputs; on a text input they are invalid HTML.
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs.pop("step", None)
+        return {**attrs, "inputmode": "numeric", "autocomplete": "off"}
+
+
+def limit_messages(field: CountField, label: str, unit: str) -> CountField:
+    """Name the quantity in the limit messages when the label says more than that
+    ("金額" for a field labelled 金額（円）). The plan and admin forms use it too."""
+    field.error_messages["min_value"] = "0以上の数で入力してください。"
+    if field.max_value is not None:
+        field.error_messages["max_value"] = (
+            f"{label}は{field.max_value:,}{unit}以下で入力してください。"
+        )
+    return field
+
+
+class MultilineField(forms.CharField):
+    """Text whose line breaks count as one character each, as the browser counts them."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class ReportDateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ReportForm(HoneypotMixin, forms.Form):
+    sessions_held = CountField(
+        label="開催回数", unit="回", max_value=MAX_SESSIONS, help_text="この年度に開いた回数"
+    )
+    total_participants = CountField(
+        label="延べ参加者数",
+        unit="人",
+        max_value=MAX_PEOPLE * MAX_SESSIONS,
+        help_text="毎回の参加者数を足した人数（例: 15人が12回なら180）",
+    )
+    total_helpers = CountField(
+        label="延べ協力者数",
+        unit="人",
+        max_value=MAX_PEOPLE * MAX_SESSIONS,
+        help_text="協力者・ボランティアの人数を毎回足した人数。いなければ0",
+    )
+    last_held_on = forms.DateField(
+        label="最後に開催した日",
+        widget=ReportDateInput,
+        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"],
+        error_messages={
+            "required": "入力してください。",
+            "invalid": "日付は「2027-03-10」のように入力するか、カレンダーから選んでください。",
+        },
+    )
+    photos = AttachmentsField(max_files=5, allow_documents=False, required=False)
+    comments = MultilineField(
+        label="活動の感想・課題",
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=f"{MAX_COMMENT_LENGTH}字まで",
+        error_messages={
+            "max_length": "%(limit_value)d字以内で入力してください（いまは%(show_value)d字です）。"
+        },
+    )
+
+    field_order = [
+        "sessions_held",
+        "total_participants",
+        "total_helpers",
+        "last_held_on",
+        "photos",
+        "comments",
+    ]
+
+    def __init__(self, *args, plan, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.today = today or timezone.localdate()
+        self.fiscal_year = plan.program.fiscal_year
+        first, last = fiscal_year_range(self.fiscal_year)
+        self.fields["last_held_on"].help_text = (
+            f"{fiscal_year_label(self.fiscal_year)}（{format_date(first, weekday=False)}〜"
+            f"{format_date(last, weekday=False)}）の中の日"
+        )
+        self.fields["photos"].label = "活動の写真"
+        self.fields[
+            "photos"
+        ].help_text = "5枚まで。JPEG・PNG・WebP。写真の位置情報などは取り除いて保存します。"
+
+    def clean_last_held_on(self):
+        day = self.cleaned_data["last_held_on"]
+        first, last = fiscal_year_range(self.fiscal_year)
+        if not first <= day <= last:
+            raise forms.ValidationError(
+                f"{fiscal_year_label(self.fiscal_year)}（{format_date(first, weekday=False)}〜"
+                f"{format_date(last, weekday=False)}）の中の日を入力してください。",
+                code="outside_fiscal_year",
+            )
+        if day > self.today:
+            raise forms.ValidationError(
+                "まだ来ていない日です。実際に開催した最後の日を入力してください。",
+                code="future",
+            )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        sessions = cleaned.get("sessions_held")
+        participants = cleaned.get("total_participants")
+        if sessions == 0 and participants:
+            self.add_error(
+                "total_participants", "開催回数が0回のときは、延べ参加者数も0にしてください。"
+            )
+        return cleaned
+
+    def report_fields(self) -> dict:
+        """The ActivityReport fields, for salons.services.submit_report(fields=…)."""
+        names = ["sessions_held", "total_participants", "total_helpers", "last_held_on"]
+        return {
+            **{name: self.cleaned_data[name] for name in names},
+            "comments": self.cleaned_data.get("comments", ""),
+        }
+
+    @staticmethod
+    def initial_from(report: ActivityReport) -> dict:
+        return {
+            "sessions_held": report.sessions_held,
+            "total_participants": report.total_participants,
+            "total_helpers": report.total_helpers,
+            "last_held_on": report.last_held_on,
+            "comments": report.comments,
+        }
+
+
+class SpendingLineForm(forms.Form):
+    """One line of what was spent. An all-empty line is ignored."""
+
+    item = forms.ChoiceField(
+        label="費目",
+        required=False,
+        choices=[("", "選んでください")] + [(item, item) for item in EXPENSE_ITEMS],
+        error_messages={"invalid_choice": "費目は一覧から選んでください。"},
+    )
+    note = forms.CharField(
+        label="内訳",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "%(limit_value)d字以内で入力してください。"},
+    )
+    amount = CountField(label="金額", unit="円", required=False, max_value=MAX_AMOUNT)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_blank():
+            return cleaned
+        if not cleaned.get("item") and "item" not in self.errors:
+            self.add_error("item", "費目を選んでください。")
+        if cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", "金額を入力してください。")
+        return cleaned
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return (
+            not data.get("item")
+            and not data.get("note")
+            and data.get("amount") is None
+            and not self.errors
+        )
+
+
+class BaseSpendingFormSet(forms.BaseFormSet):
+    prefix_label = "支出"
+    default_error_messages = {
+        "missing_management_form": (
+            "送信された内容が足りませんでした。お手数ですが、ページを読み込み直して入力してください。"
+        ),
+        "too_many_forms": f"支出は{MAX_SPENDING_LINES}行までです。",
+        "too_few_forms": "支出を入力してください。",
+    }
+
+    def lines(self) -> list[dict]:
+        """The filled-in lines, for submit_report(spending=…)."""
+        return [
+            {
+                "item": form.cleaned_data["item"],
+                "note": form.cleaned_data.get("note", ""),
+                "amount": form.cleaned_data["amount"],
+            }
+            for form in self.forms
+            if form.cleaned_data and not form.is_blank()
+        ]
+
+    def total(self) -> int:
+        return sum(line["amount"] for line in self.lines())
+
+
+# Rows shown beyond the filled ones, so a form without JavaScript has room to type.
+BLANK_ROWS = 3
+
+
+def spending_formset(data=None, *, initial=None) -> BaseSpendingFormSet:
+    initial = list(initial or [])
+    formset_class = forms.formset_factory(
+        SpendingLineForm,
+        formset=BaseSpendingFormSet,
+        extra=max(BLANK_ROWS, 5 - len(initial)),
+        max_num=MAX_SPENDING_LINES,
+        absolute_max=MAX_SPENDING_LINES,
+        validate_max=True,
+    )
+    return formset_class(data, initial=initial, prefix="spending")
