@@ -1,0 +1,230 @@
+"""Pieces the salons admin pages share: the 年度 filter, reference search, the
+confirmation pages behind workflow buttons, read-only inlines."""
+
+import re
+
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from salons.forms.status import normalize_reference
+from salons.models import Attachment, GrantProgram
+from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+
+CONFIRM_TEMPLATE = "admin/salons/confirm.html"
+WORKFLOW_CHANGE_FORM = "admin/salons/change_form.html"
+EXPORT_CHANGE_LIST = "admin/salons/change_list.html"
+
+
+def yen(value) -> str:
+    return "—" if value is None else f"{value:,}円"
+
+
+def related_or_none(obj, name):
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def fiscal_year_filter(path_to_year: str):
+    """A 年度 filter whose parameter is the admin's own lookup (program__fiscal_year__exact),
+    so the CSV link can pass the changelist's choice on unchanged."""
+
+    class FiscalYearFilter(admin.SimpleListFilter):
+        title = "年度"
+        parameter_name = f"{path_to_year}__exact"
+
+        def lookups(self, request, model_admin):
+            years = GrantProgram.objects.order_by("-fiscal_year").values_list(
+                "fiscal_year", flat=True
+            )
+            return [(str(fy), fiscal_year_label(fy, western=True)) for fy in years]
+
+        def queryset(self, request, queryset):
+            value = self.value()
+            if value is None:
+                return queryset
+            year = parse_year(value)
+            if year is None:
+                raise IncorrectLookupParameters(value)  # the admin shows the list unfiltered
+            return queryset.filter(**{path_to_year: year})
+
+    return FiscalYearFilter
+
+
+def parse_year(value: str) -> int | None:
+    """2026 from the address bar; None for anything else (²⁰, 99999, 令和8)."""
+    return int(value) if re.fullmatch(r"(19|20|21)[0-9]{2}", value) else None
+
+
+def requested_fiscal_year(request, parameter: str) -> int | None:
+    """The 年度 in the query string, the current one when there is none, None when it is bad."""
+    value = request.GET.get(parameter)
+    if value is None:
+        return current_fiscal_year()
+    return parse_year(value)
+
+
+class ReferenceSearchMixin:
+    """A search box that finds R8-0012 however it is typed (ｒ８－１２, 令和8-12)."""
+
+    reference_lookup = "reference"
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            reference = normalize_reference(search_term)
+        except ValidationError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(**{self.reference_lookup: reference}), False
+
+
+class WorkflowAdminMixin:
+    """The confirmation pages behind the workflow buttons."""
+
+    # The 年度 filter's parameter (see fiscal_year_filter).
+    fiscal_year_parameter = None
+
+    def lookup_allowed(self, lookup, value, request):
+        # The filter's parameter spans a relation, which the admin only allows for
+        # list_filter field paths; it is still applied by the filter's own queryset().
+        return lookup == self.fiscal_year_parameter or super().lookup_allowed(
+            lookup, value, request
+        )
+
+    def admin_url(self, name, *args):
+        return reverse(f"admin:salons_{self.opts.model_name}_{name}", args=args)
+
+    def workflow_object(self, request, object_id):
+        """The record, if this person may change it; 404 or 403 otherwise."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def confirmation(self, request, obj, *, title, form, submit_label, summary, intro=""):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "subtitle": str(obj),
+            "object": obj,
+            "form": form,
+            "submit_label": submit_label,
+            "summary": summary,
+            "intro": intro,
+            "change_url": self.admin_url("change", obj.pk),
+            "has_view_permission": self.has_view_permission(request, obj),
+        }
+        return TemplateResponse(request, CONFIRM_TEMPLATE, context)
+
+    def back_to(self, obj):
+        return HttpResponseRedirect(self.admin_url("change", obj.pk))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context["workflow_actions"] = self.workflow_actions(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def workflow_actions(self, request, obj) -> list[tuple[str, str]]:
+        return []
+
+
+class ExportMixin:
+    """A 「CSVを書き出す」 link on the changelist, for the 年度 its filter shows
+    (the current 年度 when none is chosen), and the view behind it."""
+
+    change_list_template = EXPORT_CHANGE_LIST
+    # fiscal_year -> the CSV response (salons.exports)
+    export_csv = None
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="{}_{}_export".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        fy = requested_fiscal_year(request, self.fiscal_year_parameter) or current_fiscal_year()
+        extra_context = {
+            "export_url": f"{self.admin_url('export')}?{self.fiscal_year_parameter}={fy}",
+            "export_label": f"{fiscal_year_label(fy)}のCSVを書き出す",
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request):
+        # The CSV holds what the changelist shows, personal data included: the same
+        # permission as the list.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        fy = requested_fiscal_year(request, self.fiscal_year_parameter)
+        if fy is None:
+            self.message_user(request, "年度を選び直してください。", messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("changelist"))
+        return self.export_csv(fy)
+
+
+class ReadOnlyInline:
+    """Part of the record's history or of what the applicant sent: shown, never edited here.
+
+    Seen by whoever may see the parent record, without a permission of its own.
+    """
+
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.get_model_admin(self.parent_model).has_view_permission(request, obj)
+
+
+class ParentPermissionInline:
+    """Lines that are part of the parent record: whoever may change it may change them."""
+
+    def _parent_admin(self):
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_add_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._parent_admin().has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._parent_admin().has_view_permission(request, obj)
+
+
+def attachment_link(attachment: Attachment) -> str:
+    # The private view checks permission again; the link is only a convenience.
+    return format_html(
+        '<a href="{}">{}</a>（{}）',
+        reverse("salons:attachment", kwargs={"pk": attachment.pk}),
+        attachment.original_name or f"添付ファイル{attachment.pk}",
+        filesizeformat(attachment.size),
+    )

@@ -1,0 +1,178 @@
+"""CSV of a 年度's plans and grants, for the office's spreadsheets.
+
+Excel opens a CSV as Shift_JIS unless it starts with a byte order mark, so
+the file is UTF-8 with BOM and CRLF line ends (the csv module's default).
+A cell that starts with = + - @ would be run as a formula by Excel; such
+text gets a leading apostrophe, which Excel shows as plain text.
+"""
+
+import csv
+from datetime import date, datetime
+from urllib.parse import quote
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpResponse
+from django.utils import timezone
+
+from salons.models import ActivityPlan, Grant
+from shakyo_portal.fiscal import fiscal_year_label
+
+BOM = "\ufeff"
+# Tab and carriage return start formulas too in some spreadsheets (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+PLAN_HEADER = [
+    "受付番号",
+    "年度",
+    "状態",
+    "区分",
+    "受付方法",
+    "サロン名",
+    "地区",
+    "代表者の氏名",
+    "代表者の電話番号",
+    "代表者のメールアドレス",
+    "年間の開催回数",
+    "参加者数の見込み（1回あたり）",
+    "助成額の見込み（円）",
+    "交付額（円）",
+    "助成金の状態",
+    "交付日",
+    "実績報告の状態",
+    "提出日時",
+]
+
+GRANT_HEADER = [
+    "受付番号",
+    "年度",
+    "サロン名",
+    "地区",
+    "基準による額（円）",
+    "交付額（円）",
+    "交付額を変えた理由",
+    "状態",
+    "交付決定日",
+    "交付日",
+    "精算日",
+]
+
+
+def cell(value):
+    """One value as the spreadsheet should read it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "はい" if value else "いいえ"
+    if isinstance(value, int):
+        return value
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _related(obj, name):
+    """A reverse one-to-one (grant, report) that may not exist; no query when prefetched."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def plans_for_export(fiscal_year: int):
+    # One query: the grant and the report are reverse one-to-ones, joined like the rest.
+    return (
+        ActivityPlan.objects.for_fiscal_year(fiscal_year)
+        .submitted()
+        .select_related("program", "salon", "district", "grant", "report")
+        .order_by("serial", "pk")
+    )
+
+
+def plan_rows(fiscal_year: int):
+    yield PLAN_HEADER
+    for plan in plans_for_export(fiscal_year):
+        grant = _related(plan, "grant")
+        report = _related(plan, "report")
+        yield [
+            plan.reference,
+            plan.program.fiscal_year_label,
+            plan.get_status_display(),
+            plan.get_kind_display(),
+            plan.get_channel_display(),
+            plan.display_salon_name,
+            plan.district.name if plan.district else "",
+            plan.representative_name,
+            plan.representative_phone,
+            plan.representative_email,
+            plan.sessions_planned,
+            plan.expected_participants,
+            plan.estimated_amount,
+            grant.amount if grant else None,
+            grant.get_status_display() if grant else "",
+            grant.paid_on if grant else None,
+            report.get_status_display() if report else "",
+            plan.submitted_at,
+        ]
+
+
+def grants_for_export(fiscal_year: int):
+    return (
+        Grant.objects.filter(plan__program__fiscal_year=fiscal_year)
+        .select_related("plan__program", "plan__salon", "plan__district")
+        .order_by("plan__serial", "pk")
+    )
+
+
+def grant_rows(fiscal_year: int):
+    yield GRANT_HEADER
+    for grant in grants_for_export(fiscal_year):
+        plan = grant.plan
+        yield [
+            plan.reference,
+            plan.program.fiscal_year_label,
+            plan.display_salon_name,
+            plan.district.name if plan.district else "",
+            grant.computed_amount,
+            grant.amount,
+            grant.adjustment_reason,
+            grant.get_status_display(),
+            grant.decided_on,
+            grant.paid_on,
+            grant.settled_on,
+        ]
+
+
+def csv_response(rows, *, filename: str, ascii_filename: str) -> HttpResponse:
+    """A download Excel opens as UTF-8, named in Japanese where the browser allows it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # filename* (RFC 6266/5987) carries the Japanese name; filename is for old clients.
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_filename}\"; filename*=UTF-8''{quote(filename)}"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response.write(BOM)
+    writer = csv.writer(response)  # lineterminator is "\r\n"
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+    return response
+
+
+def plans_csv(fiscal_year: int) -> HttpResponse:
+    return csv_response(
+        plan_rows(fiscal_year),
+        filename=f"活動計画書_{fiscal_year_label(fiscal_year)}.csv",
+        ascii_filename=f"activity-plans-{fiscal_year}.csv",
+    )
+
+
+def grants_csv(fiscal_year: int) -> HttpResponse:
+    return csv_response(
+        grant_rows(fiscal_year),
+        filename=f"助成金_{fiscal_year_label(fiscal_year)}.csv",
+        ascii_filename=f"grants-{fiscal_year}.csv",
+    )
