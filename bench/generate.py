@@ -8,6 +8,9 @@ counts as one line of JSON on stdout for run.py to report.
 The numbers aim at the issue's floor (300 districts with 20 activities each,
 3,000 welfare members) with the shapes the pages care about: sub-districts,
 members whose term has ended, and about a third who agreed to publish their name.
+Salons come at the same scale: three a district and one a sub-district, in every
+status, each with the 実績報告 of two 年度 behind its yearly totals; the first
+salon (pk 1, which make bench's salon page opens) has every part filled in.
 bulk_create writes values as given, without the form fields' normalisation, so
 every reading is written in hiragana and every phone number in its stored form.
 """
@@ -90,6 +93,30 @@ MEMBER_CATEGORIES = [
 ]
 SEASONS = ["通年", "4月", "5月", "7月", "9月", "11月", "毎月第2土曜日", "毎週水曜日"]
 
+SALON_SEED = 20260401
+SALONS_PER_DISTRICT = 3
+SALONS_PER_SUB_DISTRICT = 1
+# (name, reading) after the district's name: 東山いきいきサロン
+SALON_KINDS = [
+    ("いきいきサロン", "いきいきさろん"), ("ふれあいサロン", "ふれあいさろん"),
+    ("親子ひろば", "おやこひろば"), ("茶話会", "さわかい"),
+    ("百歳体操の会", "ひゃくさいたいそうのかい"), ("歌声サロン", "うたごえさろん"),
+    ("手芸クラブ", "しゅげいくらぶ"), ("元気クラブ", "げんきくらぶ"),
+]  # fmt: skip
+TARGET_GROUPS = [
+    ("koreisha", "高齢者"), ("kosodate", "子育て"),
+    ("shogai", "障がいのある方"), ("daredemo", "どなたでも"),
+]  # fmt: skip
+SALON_ACTIVITY_TYPES = [
+    ("taiso", "体操"), ("hyakusai-taiso", "百歳体操"), ("sawakai", "茶話会"), ("shugei", "手芸"),
+    ("kaishoku", "会食"), ("noutore", "脳トレ"), ("uta", "歌"), ("kosaku", "工作"),
+    ("yomikikase", "読み聞かせ"), ("kei-sports", "軽スポーツ"),
+]  # fmt: skip
+VENUES = ["公会堂", "集会所", "公民館", "コミュニティハウス"]
+# One salon in this many is 休止中, 準備中 or 終了; the rest meet.
+PAUSED_EVERY, PREPARING_EVERY, CLOSED_EVERY = 12, 20, 15
+REPORT_YEARS = (2024, 2025)
+
 # Fixed dates, not today's, so a run next year sees the same data. Nine in ten
 # members are current (no end date); the tenth's term ended, which the pages
 # must leave out.
@@ -118,14 +145,21 @@ def main():
 
     if args.regenerate:
         call_command("flush", interactive=False, verbosity=0)
+    from salons.models import Salon
+
     if SiteProfile.objects.exists() or District.objects.exists():
         print("bench data already present; --regenerate to start over", file=sys.stderr)
+        if not Salon.objects.exists():
+            # A database generated before salons existed gets them added.
+            with transaction.atomic():
+                generate_salons(random.Random(SALON_SEED))
     else:
         # A fixed seed: every generated database is the same database.
         rng = random.Random(20240401)
         with transaction.atomic():
             offices = generate_site()
             generate_districts(rng, offices)
+            generate_salons(random.Random(SALON_SEED))
     print(json.dumps(counts(), ensure_ascii=False))
 
 
@@ -246,6 +280,183 @@ def generate_districts(rng, offices):
     WelfareCommitteeMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
 
 
+def generate_salons(rng):
+    """Salons for every district, with approved plans and confirmed reports behind them."""
+    from datetime import UTC, datetime
+
+    from districts.models import District
+    from salons.models import (
+        ActivityPlan,
+        ActivityReport,
+        GrantProgram,
+        PlanStatus,
+        ReportStatus,
+        Salon,
+        SalonActivityType,
+        SalonStatus,
+        TargetGroup,
+        reference_for,
+    )
+
+    groups = TargetGroup.objects.bulk_create(
+        TargetGroup(slug=slug, name=name, display_order=i)
+        for i, (slug, name) in enumerate(TARGET_GROUPS)
+    )
+    kinds = SalonActivityType.objects.bulk_create(
+        SalonActivityType(slug=slug, name=name, display_order=i)
+        for i, (slug, name) in enumerate(SALON_ACTIVITY_TYPES)
+    )
+    programs = GrantProgram.objects.bulk_create(
+        GrantProgram(
+            fiscal_year=fy,
+            name=f"令和{fy - 2018}年度ふれあいサロン活動助成",
+            opens_on=date(fy, 3, 1),
+            closes_on=date(fy + 1, 1, 31),
+            base_amount=15000,
+            late_start_base_amount=7500,
+            per_participant_amount=200,
+            startup_amount=10000,
+            cap_amount=100000,
+            min_sessions=6,
+            min_participants=5,
+        )
+        for fy in REPORT_YEARS
+    )
+
+    salons = []
+    n = 0
+    for district in District.objects.order_by("pk"):
+        for _ in range(SALONS_PER_SUB_DISTRICT if district.parent_id else SALONS_PER_DISTRICT):
+            n += 1
+            salons.append(salon_row(rng, district, n))
+    salons = Salon.objects.bulk_create(salons, batch_size=BATCH_SIZE)
+    Salon.target_groups.through.objects.bulk_create(
+        (
+            Salon.target_groups.through(salon=salon, targetgroup=group)
+            for salon in salons
+            # The first salon is for 高齢者, so the filtered page always finds it.
+            for group in (
+                [groups[0]] if salon.pk == salons[0].pk else rng.sample(groups, rng.randint(1, 2))
+            )
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    Salon.activity_types.through.objects.bulk_create(
+        (
+            Salon.activity_types.through(salon=salon, salonactivitytype=kind)
+            for salon in salons
+            for kind in rng.sample(kinds, rng.randint(1, 3))
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+    # 実績報告 of two 年度 for every salon that has met: the yearly totals on its page.
+    plans = []
+    for program in programs:
+        fy = program.fiscal_year
+        reporting = [s for s in salons if s.status != SalonStatus.PREPARING]
+        for serial, salon in enumerate(reporting, start=1):
+            plans.append(
+                ActivityPlan(
+                    program=program,
+                    reference=reference_for(fy, serial),
+                    serial=serial,
+                    status=PlanStatus.APPROVED,
+                    salon=salon,
+                    salon_name=salon.name,
+                    salon_reading=salon.reading,
+                    district_id=salon.district_id,
+                    representative_name=salon.organiser_name,
+                    representative_phone=salon.organiser_phone,
+                    venue_name=salon.venue_name,
+                    frequency=salon.frequency,
+                    weeks_of_month=salon.weeks_of_month,
+                    weekday=salon.weekday,
+                    starts_at=salon.starts_at,
+                    ends_at=salon.ends_at,
+                    first_session_on=date(fy, 4, 10),
+                    last_session_on=date(fy + 1, 3, 10),
+                    sessions_planned=12,
+                    expected_participants=rng.randint(6, 25),
+                    expected_helpers=3,
+                    content="体操と茶話会",
+                    submitted_at=datetime(fy, 4, 5, 1, tzinfo=UTC),
+                )
+            )
+    plans = ActivityPlan.objects.bulk_create(plans, batch_size=BATCH_SIZE)
+    ActivityReport.objects.bulk_create(
+        (
+            ActivityReport(
+                plan=plan,
+                status=ReportStatus.CONFIRMED,
+                sessions_held=(held := rng.randint(8, 12)),
+                total_participants=held * plan.expected_participants,
+                total_helpers=held * 3,
+                last_held_on=date(plan.program.fiscal_year + 1, 3, rng.randint(1, 28)),
+                submitted_at=datetime(plan.program.fiscal_year + 1, 4, 5, 1, tzinfo=UTC),
+                confirmed_at=datetime(plan.program.fiscal_year + 1, 4, 12, 1, tzinfo=UTC),
+            )
+            for plan in plans
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    last = {}
+    for report in ActivityReport.objects.values("plan__salon_id", "last_held_on"):
+        salon_id = report["plan__salon_id"]
+        last[salon_id] = max(last.get(salon_id, report["last_held_on"]), report["last_held_on"])
+    for salon in salons:
+        salon.last_held_on = last.get(salon.pk)
+    Salon.objects.bulk_update(salons, ["last_held_on"], batch_size=BATCH_SIZE)
+
+
+def salon_row(rng, district, n):
+    from datetime import time
+
+    from salons.models import Frequency, Salon, SalonStatus
+
+    kind, kind_reading = rng.choice(SALON_KINDS)
+    weekly = n % 4 == 0
+    morning = rng.random() < 0.6
+    surname, _ = rng.choice(SURNAMES)
+    given, _ = rng.choice(GIVEN_NAMES)
+    status = (
+        SalonStatus.ACTIVE
+        if n == 1
+        else SalonStatus.PAUSED
+        if n % PAUSED_EVERY == 0
+        else SalonStatus.PREPARING
+        if n % PREPARING_EVERY == 0
+        else SalonStatus.CLOSED
+        if n % CLOSED_EVERY == 0
+        else SalonStatus.ACTIVE
+    )
+    return Salon(
+        name=f"{district.name}{kind}" + (f"（{n}）" if n % 3 else ""),
+        reading=district.reading + kind_reading,
+        district=district,
+        venue_name=f"{district.name}{rng.choice(VENUES)}",
+        venue_address=f"ベンチマーク市{district.name}{n}番地",
+        latitude=round(34.6 + rng.random() / 10, 6) if n == 1 or n % 3 == 0 else None,
+        longitude=round(133.7 + rng.random() / 10, 6) if n == 1 or n % 3 == 0 else None,
+        description=(
+            f"{district.name}地区の{kind}です。体操やおしゃべりを楽しみながら、"
+            "地域の顔なじみを増やしています。\n\n初めての方も、見学だけでも歓迎します。"
+        ),
+        frequency=Frequency.WEEKLY if weekly else Frequency.MONTHLY,
+        weeks_of_month="" if weekly else rng.choice(["1", "2", "3", "4", "1,3", "2,4"]),
+        weekday=2 if n == 1 else rng.choice([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 5, 6]),
+        starts_at=time(10, 0) if morning else time(13, 30),
+        ends_at=time(12, 0) if morning else time(15, 30),
+        schedule_note="8月はお休み" if n % 5 == 0 else "",
+        fee=rng.choice([0, 100, 100, 200, 300, None]),
+        welcomes_newcomers=n % 9 != 0,
+        status=status,
+        organiser_name=f"{surname} {given}",
+        organiser_phone=f"090-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}",
+        organiser_email=f"salon{n}@bench.example.jp",
+    )
+
+
 def district_row(slug, name, reading, office, n, parent=None):
     from districts.models import District
 
@@ -311,6 +522,7 @@ def counts():
         MemberCategory,
         WelfareCommitteeMember,
     )
+    from salons.models import ActivityPlan, ActivityReport, Salon
     from shakyo_portal.models import Office
 
     return {
@@ -323,6 +535,10 @@ def counts():
         "welfare members, current": WelfareCommitteeMember.objects.current().count(),
         "welfare members, name published": WelfareCommitteeMember.objects.published().count(),
         "offices": Office.objects.count(),
+        "salons": Salon.objects.count(),
+        "salons, listed": Salon.objects.listed().count(),
+        "activity plans": ActivityPlan.objects.count(),
+        "activity reports": ActivityReport.objects.count(),
     }
 
 

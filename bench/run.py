@@ -48,6 +48,10 @@ PAGES = [
     ("activity matrix", "/districts/activities/"),
     ("activity matrix, one type", "/districts/activities/?type=kyushoku"),
     ("contact", "/contact/"),
+    ("salon directory", "/salons/"),
+    ("salon directory, filtered", "/salons/?target=koreisha&weekday=wed"),
+    ("salon directory, keyword", "/salons/?q=%E3%82%B5%E3%83%AD%E3%83%B3"),
+    ("salon (schedule, yearly totals)", "/salons/1/"),
 ]
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shakyo_bench"

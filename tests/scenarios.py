@@ -5,16 +5,27 @@ one scenario gives them the data, so each branch of each template is there.
 """
 
 import datetime
+import io
+from decimal import Decimal
 from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from districts.models import WelfareCommitteeMember
 from tests.factories import (
     ActivityFactory,
+    ActivityPlanFactory,
+    ActivityReportFactory,
     ActivityTypeFactory,
     DistrictFactory,
+    GrantProgramFactory,
     MemberCategoryFactory,
     OfficeFactory,
+    SalonActivityTypeFactory,
+    SalonFactory,
     SiteProfileFactory,
+    TargetGroupFactory,
     WelfareCommitteeMemberFactory,
 )
 
@@ -109,7 +120,83 @@ def build_portal():
     # 32 published in all: two pages of members (30 a page).
     WelfareCommitteeMemberFactory.create_batch(29, district=chuo, consented=True)
     WelfareCommitteeMemberFactory(district=chuo)
-    # 55 top-level districts in all: two pages of the list and the matrix (50 a page).
+    # 55 top-level districts here (56 with the salons' 西): two pages of the list and
+    # the matrix (50 a page).
     DistrictFactory.create_batch(53)
 
-    return SimpleNamespace(chuo=chuo, higashi=higashi, kita=kita, watching=watching)
+    salons = build_salons(chuo, kita)
+    return SimpleNamespace(chuo=chuo, higashi=higashi, kita=kita, watching=watching, salons=salons)
+
+
+def build_salons(chuo, kita):
+    """Salons for the directory and salon pages: one with every part filled in
+    (map, photo, reports), one of each other status, one whose district has no
+    office, and enough for two pages of the list (20 a page)."""
+    from salons.models import ReportStatus, SalonPhoto, SalonStatus
+
+    elderly = TargetGroupFactory(name="高齢者", slug="koreisha", display_order=1)
+    families = TargetGroupFactory(name="子育て", slug="kosodate", display_order=2)
+    TargetGroupFactory(name="どなたでも", slug="daredemo", display_order=4)
+    exercise = SalonActivityTypeFactory(name="体操", slug="taiso", display_order=1)
+    tea = SalonActivityTypeFactory(name="茶話会", slug="sawakai", display_order=2)
+    SalonActivityTypeFactory(name="手芸", slug="shugei", display_order=3)
+
+    full = SalonFactory(
+        name="いきいきサロン中央",
+        reading="いきいきさろんちゅうおう",
+        district=chuo,
+        venue_name="中央公会堂",
+        venue_address="テスト市中央1-2-3",
+        latitude=Decimal("34.672500"),
+        longitude=Decimal("133.746400"),
+        schedule_note="8月はお休み",
+        description="百歳体操のあと、お茶を飲みながらおしゃべりします。\n\n見学だけでも歓迎です。",
+        target_groups=[elderly],
+        activity_types=[exercise, tea],
+        last_held_on=datetime.date(2026, 3, 11),
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "PNG")
+    SalonPhoto.objects.create(
+        salon=full,
+        image=SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png"),
+        alt_text="公会堂で体操をする参加者",
+    )
+    for fiscal_year, sessions in [(2024, 11), (2025, 12)]:
+        plan = ActivityPlanFactory(
+            salon=full, program=GrantProgramFactory(fiscal_year=fiscal_year), status="approved"
+        )
+        ActivityReportFactory(
+            plan=plan,
+            status=ReportStatus.CONFIRMED,
+            sessions_held=sessions,
+            total_participants=sessions * 14,
+            confirmed_at=datetime.datetime(fiscal_year + 1, 5, 1, tzinfo=datetime.UTC),
+        )
+    paused = SalonFactory(
+        name="ひだまり親子サロン",
+        reading="ひだまりおやこさろん",
+        district=kita,
+        frequency="weekly",
+        weekday=4,
+        fee=0,
+        welcomes_newcomers=False,
+        status=SalonStatus.PAUSED,
+        target_groups=[families],
+    )
+    preparing = SalonFactory(
+        name="これからサロン", reading="これからさろん", district=chuo, status=SalonStatus.PREPARING
+    )
+    closed = SalonFactory(name="おわりサロン", district=chuo, status=SalonStatus.CLOSED)
+    no_office = SalonFactory(
+        name="にしサロン",
+        reading="にしさろん",
+        district=DistrictFactory(name="西", slug="nishi"),
+        frequency="irregular",
+        weekday=None,
+        fee=None,
+    )
+    SalonFactory.create_batch(18, district=chuo, target_groups=[elderly], activity_types=[tea])
+    return SimpleNamespace(
+        full=full, paused=paused, preparing=preparing, closed=closed, no_office=no_office
+    )

@@ -38,6 +38,7 @@ FRESH_SITE_PAGES = [
     ("fresh-districts", "/districts/", {}, 200),
     ("fresh-activities", "/districts/activities/", {}, 200),
     ("fresh-contact", "/contact/", {}, 200),
+    ("fresh-salons", "/salons/", {}, 200),
 ]
 
 # A page the checker must find fault with, so a run that checked nothing
@@ -67,6 +68,7 @@ def fill_portal():
     """The pages to check, over the shared scenario."""
     portal = build_portal()
     chuo, higashi, kita, watching = portal.chuo, portal.higashi, portal.kita, portal.watching
+    salons = portal.salons
     return [
         # (file name, path, cookies, status)
         ("home", "/", {}, 200),
@@ -85,6 +87,28 @@ def fill_portal():
         ("contact", "/contact/", {}, 200),
         ("contact-xlarge-black", "/contact/", LARGE_BLACK, 200),
         ("salons", "/salons/", {}, 200),
+        ("salons-xlarge-black", "/salons/", LARGE_BLACK, 200),
+        ("salons-page-2", "/salons/?page=2", {}, 200),
+        (
+            "salons-filtered",
+            "/salons/?q=サロン&district=chuo&weekday=wed&target=koreisha&activity=sawakai"
+            "&activity=taiso&newcomers=on",
+            {},
+            200,
+        ),
+        ("salons-none-found", "/salons/?q=見つからないサロン", {}, 200),
+        (
+            "salons-bad-filters",
+            "/salons/?district=nowhere&weekday=someday&q=" + "あ" * 101,
+            {},
+            200,
+        ),
+        ("salon", salons.full.get_absolute_url(), {}, 200),
+        ("salon-xlarge-black", salons.full.get_absolute_url(), LARGE_BLACK, 200),
+        ("salon-paused", salons.paused.get_absolute_url(), {}, 200),
+        ("salon-preparing", salons.preparing.get_absolute_url(), {}, 200),
+        ("salon-closed", salons.closed.get_absolute_url(), {}, 200),
+        ("salon-site-offices", salons.no_office.get_absolute_url(), {}, 200),
         ("councils", "/councils/", {}, 200),
         ("coordinators", "/coordinators/", {}, 200),
         ("news", "/news/", {}, 200),

@@ -1,11 +1,138 @@
-"""Placeholder until this module is written."""
+"""The public salon directory: /salons/ and each salon's page.
 
-from django.http import Http404
+Neither page shows anything of the organiser: the public asks the 社協 office,
+which passes the message on.
+"""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from districts.models import District
+from salons.forms.directory import SalonFilterForm
+from salons.models import (
+    ActivityReport,
+    ReportStatus,
+    Salon,
+    SalonActivityType,
+    SalonStatus,
+    TargetGroup,
+)
+
+SALONS_PER_PAGE = 20
+# The salon page shows the totals of this many recent 年度.
+YEARS_SHOWN = 3
 
 
-def salon_list(request, **kwargs):
-    raise Http404
+@require_safe
+def salon_list(request):
+    """Salons one can go to, searched and filtered by the GET form.
+
+    Queries, whatever the data size: the form's districts, target groups and
+    activity types; the count; the page of salons with their districts; and
+    the page's target groups and activity types (two prefetches).
+    """
+    form = SalonFilterForm(
+        request.GET,
+        districts=list(District.objects.public()),
+        target_groups=list(TargetGroup.objects.all()),
+        activity_types=list(SalonActivityType.objects.all()),
+    )
+    form.is_valid()
+    salons = form.filter(
+        Salon.objects.listed()
+        .select_related("district")
+        .prefetch_related("target_groups", "activity_types")
+    )
+    page = Paginator(salons, SALONS_PER_PAGE).get_page(request.GET.get("page"))
+    active = [
+        (words, without(request, param, value)) for param, value, words in form.active_filters()
+    ]
+    return render(
+        request,
+        "salons/salon_list.html",
+        {"form": form, "page": page, "salons": page.object_list, "active_filters": active},
+    )
 
 
-def salon_detail(request, **kwargs):
-    raise Http404
+def without(request, param, value):
+    """This search's URL without one value of one parameter (and back on page 1)."""
+    pairs = [
+        (key, item)
+        for key, items in request.GET.lists()
+        for item in items
+        if key != "page" and not (key == param and item == value)
+    ]
+    return f"{request.path}?{urlencode(pairs)}" if pairs else request.path
+
+
+@require_safe
+def salon_detail(request, pk):
+    """One salon: when, where, what, for whom, and whom to ask.
+
+    A closed salon's page still loads (old links, printed leaflets) and says so;
+    a salon of a hidden district is not found. Queries: the salon with its
+    district and office; target groups, activity types and photos; the yearly
+    totals.
+    """
+    salon = get_object_or_404(
+        Salon.objects.public()
+        .select_related("district__office", "district__parent__office")
+        .prefetch_related(
+            "target_groups",
+            "activity_types",
+            Prefetch("photos", to_attr="photo_list"),
+        ),
+        pk=pk,
+    )
+    district = salon.district
+    office = district.office or (district.parent.office if district.parent else None)
+    return render(
+        request,
+        "salons/salon_detail.html",
+        {
+            "salon": salon,
+            "office": office,
+            "yearly_totals": yearly_totals(salon),
+            "map_url": map_url(salon),
+            "is_closed": salon.status == SalonStatus.CLOSED,
+        },
+    )
+
+
+def yearly_totals(salon) -> list[dict]:
+    """Sessions held and participants of the latest confirmed report of each recent 年度.
+
+    One query; a salon has at most a few reports a year, so a few rows per year
+    shown are read and the newest of each 年度 kept.
+    """
+    rows = (
+        ActivityReport.objects.filter(plan__salon=salon, status=ReportStatus.CONFIRMED)
+        .order_by("-plan__program__fiscal_year", "-confirmed_at", "-pk")
+        .values("plan__program__fiscal_year", "sessions_held", "total_participants")[
+            : YEARS_SHOWN * 5
+        ]
+    )
+    totals = {}
+    for row in rows:
+        fy = row["plan__program__fiscal_year"]
+        if fy not in totals and len(totals) < YEARS_SHOWN:
+            totals[fy] = {
+                "fiscal_year": fy,
+                "sessions_held": row["sessions_held"],
+                "total_participants": row["total_participants"],
+            }
+    return list(totals.values())
+
+
+def map_url(salon) -> str:
+    """A plain link to the venue on OpenStreetMap: nothing is embedded or fetched."""
+    if salon.latitude is None or salon.longitude is None:
+        return ""
+    lat, lon = f"{salon.latitude:.6f}", f"{salon.longitude:.6f}"
+    return (
+        f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lon})}#map=17/{lat}/{lon}"
+    )

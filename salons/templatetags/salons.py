@@ -1,0 +1,29 @@
+"""Salons shown on other apps' pages: {% load salons %}.
+
+The districts app knows nothing of salons; its page loads this library and
+asks for the district's salons, so the query stays here.
+"""
+
+from django import template
+from django.db.models import Q
+
+from salons.models import Salon
+
+register = template.Library()
+
+# A district page lists this many; the directory, linked below the list, has them all.
+DISTRICT_SALONS_SHOWN = 10
+
+
+@register.inclusion_tag("salons/includes/district_salons.html")
+def district_salons(district, shown=DISTRICT_SALONS_SHOWN):
+    """The salons one can go to in `district` and its sub-districts: one query.
+
+    One row more than is shown is read, to know whether to say there are more.
+    """
+    salons = list(
+        Salon.objects.listed()
+        .filter(Q(district=district) | Q(district__parent=district))
+        .select_related("district")[: shown + 1]
+    )
+    return {"district": district, "salons": salons[:shown], "has_more": len(salons) > shown}
