@@ -1,35 +1,410 @@
-"""Placeholder until this module is written."""
+"""The 活動計画書 an organiser sends without an account.
 
-from django.http import Http404
+plan_start explains it and offers to start afresh or from last year's plan;
+plan_new and plan_edit are one long form with three buttons (estimate, save a
+draft, submit); plan_resume reopens a draft from its link; plan_done and
+plan_print show what was sent.
+
+Double submission: each rendering of the form carries a one-time token. It is
+stored on the plan it created, so a second POST of the same page (a double
+click, a reload, the back button) finds that plan and goes to it instead of
+making another one.
+"""
+
+import re
+import secrets
+
+from django.contrib import messages
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from salons.access import grant_access, plan_for_applicant
+from salons.forms.plans import (
+    CONSENT_PURPOSE,
+    Mode,
+    PlanEntry,
+    RenewForm,
+    estimate_for_plan,
+    estimate_from,
+    renew_plan,
+)
+from salons.models import (
+    ActivityPlan,
+    BudgetSide,
+    GrantProgram,
+    PlanKind,
+    PlanStatus,
+    StatusChange,
+    StatusSubject,
+)
+from salons.services import (
+    WorkflowError,
+    missing_report,
+    missing_report_message,
+    notify,
+    submit_plan,
+)
+from shakyo_portal.dates import format_date
+from shakyo_portal.ratelimit import limit_posts
+
+# Without JavaScript every press of 「助成額を計算する」 is a POST too, so the limit
+# leaves room for a long sitting; a script sending plans in bulk still stops soon.
+PLAN_POST_LIMIT = 40
+# Each try of a reference and contact counts: the limit stops guessing.
+RENEW_POST_LIMIT = 10
+
+RESUME_LINK_KEY = "salons_resume_link"
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+RESUME_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
-def plan_start(request, **kwargs):
-    raise Http404
+def open_program(day=None) -> GrantProgram | None:
+    """The 活動助成 accepting plans on `day` (today): the latest whose window holds it."""
+    day = day or timezone.localdate()
+    return (
+        GrantProgram.objects.filter(opens_on__lte=day, closes_on__gte=day)
+        .order_by("-fiscal_year")
+        .first()
+    )
 
 
-def plan_new(request, **kwargs):
-    raise Http404
+def next_program(day=None) -> GrantProgram | None:
+    day = day or timezone.localdate()
+    return GrantProgram.objects.filter(opens_on__gt=day).order_by("opens_on").first()
 
 
-def plan_renew(request, **kwargs):
-    raise Http404
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
-def plan_estimate(request, **kwargs):
-    raise Http404
+class _StalePlan(Exception):
+    """The plan was sent (by another tab or click) while this page was open."""
 
 
-def plan_resume(request, **kwargs):
-    raise Http404
+def _lock_editable(plan: ActivityPlan) -> None:
+    # The row lock makes a second tab wait until the first has finished sending.
+    if (
+        not ActivityPlan.objects.select_for_update()
+        .filter(pk=plan.pk, status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED])
+        .exists()
+    ):
+        raise _StalePlan
 
 
-def plan_edit(request, **kwargs):
-    raise Http404
+def _plan_with_token(token: str) -> ActivityPlan | None:
+    if not token:
+        return None
+    return ActivityPlan.objects.filter(submission_token=token).first()
 
 
-def plan_done(request, **kwargs):
-    raise Http404
+def _go_to_sent(request, plan: ActivityPlan):
+    """Where a repeated POST of an already used form lands."""
+    grant_access(request, plan)
+    if plan.is_editable_by_applicant:
+        messages.info(request, "この内容は、すでに下書きとして保存されています。")
+        return redirect("salons:plan_edit", pk=plan.pk)
+    messages.info(request, "この活動計画書は、すでに受け付けています。")
+    return redirect("salons:plan_done", pk=plan.pk)
 
 
-def plan_print(request, **kwargs):
-    raise Http404
+# --- the start page ---------------------------------------------------------------
+
+
+@require_safe
+def plan_start(request):
+    program = open_program()
+    return _render_start(request, program, RenewForm(program=program) if program else None)
+
+
+def _render_start(request, program, renew_form, status=200):
+    return render(
+        request,
+        "salons/plan_start.html",
+        {
+            "program": program,
+            "upcoming": None if program else next_program(),
+            "renew_form": renew_form,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@limit_posts("plan_renew", limit=RENEW_POST_LIMIT)
+def plan_renew(request):
+    program = open_program()
+    if program is None:
+        return redirect("salons:plan_start")
+    form = RenewForm(request.POST, program=program)
+    if not form.is_valid():
+        return _render_start(request, program, form)
+    plan = renew_plan(form.source, program)
+    token = plan.issue_draft_token()
+    ActivityPlan.objects.filter(pk=plan.pk).update(draft_token_hash=plan.draft_token_hash)
+    notify(plan, "draft_saved", resume_token=token)
+    grant_access(request, plan)
+    request.session[RESUME_LINK_KEY] = {"pk": plan.pk, "token": token}
+    messages.success(
+        request,
+        f"{form.source.program.fiscal_year_label}の活動計画書（受付番号 {form.source.reference}）"
+        "をもとに、新しい下書きを作りました。日付や回数など、今年度の内容に直してください。",
+    )
+    return redirect("salons:plan_edit", pk=plan.pk)
+
+
+# --- the form -----------------------------------------------------------------------
+
+
+@limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+def plan_new(request):
+    program = open_program()
+    if program is None:
+        return render(
+            request,
+            "salons/plan_form.html",
+            {"program": None, "upcoming": next_program(), "closed": True},
+        )
+    return _plan_form(request, program, plan=None)
+
+
+@limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+def plan_edit(request, pk):
+    plan = plan_for_applicant(request, pk, ActivityPlan.objects.select_related("program", "salon"))
+    if not plan.is_editable_by_applicant:
+        messages.info(
+            request,
+            "この活動計画書はすでに提出されているため、直すことはできません。"
+            "直したいところがあるときは、社協へお問い合わせください。",
+        )
+        return redirect("salons:plan_detail", pk=plan.pk)
+    return _plan_form(request, plan.program, plan=plan)
+
+
+def _plan_form(request, program, *, plan):
+    if request.method != "POST":
+        entry = PlanEntry(program, plan=plan, initial=None if plan else {"kind": ""})
+        return _render_form(request, entry, token=new_token())
+
+    action = request.POST.get("action")
+    # Enter in a text field presses the first button, 「助成額を計算する」: it saves nothing.
+    mode = action if action in Mode.ALL else Mode.ESTIMATE
+    token = request.POST.get("submission_token", "")
+    token = token if TOKEN_PATTERN.fullmatch(token) else ""
+    used = _plan_with_token(token) if mode != Mode.ESTIMATE else None
+    if used is not None and (plan is None or used.pk != plan.pk):
+        if plan is None and used.is_editable_by_applicant and used.program_id == program.pk:
+            # This page already saved a draft (a double click, or the back button after
+            # saving): what it sends now goes to that draft, not to a second plan.
+            plan = used
+            grant_access(request, plan)
+        else:
+            return _go_to_sent(request, used)
+
+    entry = PlanEntry(program, plan=plan, data=request.POST, files=request.FILES, mode=mode)
+    if not entry.is_valid() or mode == Mode.ESTIMATE:
+        return _render_form(request, entry, token=token or new_token())
+    if mode == Mode.DRAFT:
+        return _save_draft(request, entry, token)
+    return _submit(request, entry, token)
+
+
+def _save_draft(request, entry: PlanEntry, token: str):
+    plan = entry.plan
+    try:
+        with transaction.atomic():
+            if plan is not None:
+                _lock_editable(plan)
+            # A new draft keeps the form's token, so a double click saves it once.
+            saved = entry.save(submission_token=token if plan is None else None)
+            resume_token = saved.issue_draft_token()
+            ActivityPlan.objects.filter(pk=saved.pk).update(draft_token_hash=saved.draft_token_hash)
+            notify(saved, "draft_saved", resume_token=resume_token)
+    except IntegrityError:
+        used = _plan_with_token(token)
+        if used is None:
+            raise
+        return _go_to_sent(request, used)
+    except _StalePlan:
+        return _stale(request, plan, token)
+    grant_access(request, saved)
+    request.session[RESUME_LINK_KEY] = {"pk": saved.pk, "token": resume_token}
+    messages.success(request, "下書きを保存しました。まだ提出は終わっていません。")
+    return redirect("salons:plan_edit", pk=saved.pk)
+
+
+def _submit(request, entry: PlanEntry, token: str):
+    plan, program, cleaned = entry.plan, entry.program, entry.form.cleaned_data
+    # Checked before anything is written, so a refused plan leaves no files behind;
+    # submit_plan checks again inside the transaction.
+    salon = cleaned.get("salon") if cleaned.get("kind") != PlanKind.NEW else None
+    blocking = missing_report(program, salon)
+    problem = missing_report_message(blocking) if blocking else None
+    if problem is None and (plan is None or plan.status == PlanStatus.DRAFT):
+        today = timezone.localdate()
+        if not program.is_open_on(today):
+            problem = (
+                f"{program.name}の受付期間（{format_date(program.opens_on)}〜"
+                f"{format_date(program.closes_on)}）ではないため、提出できません。"
+                "下書きは保存できます。社協へお問い合わせください。"
+            )
+    if problem:
+        entry.form.add_error(None, problem)
+        return _render_form(request, entry, token=token or new_token())
+    try:
+        with transaction.atomic():
+            if plan is not None:
+                _lock_editable(plan)
+            saved = entry.save(submission_token=token or None)
+            submit_plan(saved, submission_token=token or None)
+    except WorkflowError as error:
+        used = _plan_with_token(token)
+        if used is not None and not used.is_editable_by_applicant:
+            return _go_to_sent(request, used)
+        entry.form.add_error(None, str(error))
+        return _render_form(request, entry, token=token or new_token())
+    except IntegrityError:
+        used = _plan_with_token(token)
+        if used is None:
+            raise
+        return _go_to_sent(request, used)
+    except _StalePlan:
+        return _stale(request, plan, token)
+    grant_access(request, saved)
+    return redirect("salons:plan_done", pk=saved.pk)
+
+
+def _stale(request, plan, token):
+    used = _plan_with_token(token)
+    if used is not None:
+        return _go_to_sent(request, used)
+    messages.info(request, "この活動計画書は、別の画面からすでに提出されています。")
+    return redirect("salons:plan_detail", pk=plan.pk)
+
+
+def _render_form(request, entry: PlanEntry, *, token: str):
+    plan, program, form = entry.plan, entry.program, entry.form
+    if form.is_bound:
+        estimate = estimate_from(program, request.POST, requested="requests_grant" in request.POST)
+    elif plan is not None:
+        estimate = estimate_for_plan(plan)
+    else:
+        estimate = estimate_from(program, {}, requested=True)
+    resume_link = None
+    remembered = request.session.get(RESUME_LINK_KEY) if plan is not None else None
+    if remembered and remembered.get("pk") == plan.pk:
+        # Shown once: the page after saving is the only place the link appears.
+        del request.session[RESUME_LINK_KEY]
+        resume_link = request.build_absolute_uri(
+            reverse("salons:plan_resume", kwargs={"token": remembered["token"]})
+        )
+    returned = None
+    blocking = None
+    if plan is not None:
+        if plan.status == PlanStatus.RETURNED:
+            returned = (
+                StatusChange.objects.filter(
+                    plan=plan, subject=StatusSubject.PLAN, to_status=PlanStatus.RETURNED
+                )
+                .order_by("-at", "-pk")
+                .first()
+            )
+        if not form.is_bound and plan.salon_id:
+            blocking = missing_report(program, plan.salon)
+    files_chosen = bool(request.FILES.getlist("attachments")) if form.is_bound else False
+    return render(
+        request,
+        "salons/plan_form.html",
+        {
+            "program": program,
+            "plan": plan,
+            "entry": entry,
+            "form": form,
+            "has_errors": entry.has_errors,
+            "income": entry.income,
+            "expense": entry.expense,
+            "income_total": entry.income.typed_total(),
+            "expense_total": entry.expense.typed_total(),
+            "estimate": estimate,
+            "submission_token": token,
+            "resume_link": resume_link,
+            "returned": returned,
+            "blocking_message": missing_report_message(blocking) if blocking else "",
+            # Browsers cannot put chosen files back into a re-shown form.
+            "files_dropped": files_chosen and (entry.has_errors or form.mode == Mode.ESTIMATE),
+            "attachments": list(plan.attachments.all()) if plan is not None else [],
+            "consent_purpose": CONSENT_PURPOSE,
+        },
+    )
+
+
+# --- the live estimate ---------------------------------------------------------------
+
+
+@require_safe
+def plan_estimate(request):
+    """The estimate box for the values typed so far, as an HTML fragment."""
+    program = None
+    raw = request.GET.get("program", "")
+    if raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**31:
+        program = GrantProgram.objects.filter(pk=int(raw)).first()
+    if program is None:
+        program = open_program()
+    response = render(
+        request, "salons/plan_estimate.html", {"estimate": estimate_from(program, request.GET)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- resume, confirmation, print ---------------------------------------------------------
+
+
+@require_safe
+def plan_resume(request, token):
+    plan = None
+    if RESUME_TOKEN_PATTERN.fullmatch(token):
+        plan = ActivityPlan.find_by_draft_token(token)
+    if plan is None:
+        return render(request, "salons/plan_resume_invalid.html", status=404)
+    grant_access(request, plan)
+    return redirect("salons:plan_edit", pk=plan.pk)
+
+
+@require_safe
+def plan_done(request, pk):
+    plan = plan_for_applicant(request, pk, ActivityPlan.objects.select_related("program", "salon"))
+    if plan.status == PlanStatus.DRAFT:
+        return redirect("salons:plan_edit", pk=plan.pk)
+    return render(
+        request,
+        "salons/plan_done.html",
+        {"plan": plan, "estimate": estimate_for_plan(plan) if plan.requests_grant else None},
+    )
+
+
+@require_safe
+def plan_print(request, pk):
+    plan = plan_for_applicant(
+        request,
+        pk,
+        ActivityPlan.objects.select_related("program", "salon", "district").prefetch_related(
+            "target_groups", "activity_types", "budget_lines", "attachments"
+        ),
+    )
+    income = [line for line in plan.budget_lines.all() if line.side == BudgetSide.INCOME]
+    expense = [line for line in plan.budget_lines.all() if line.side == BudgetSide.EXPENSE]
+    return render(
+        request,
+        "salons/plan_print.html",
+        {
+            "plan": plan,
+            "income": income,
+            "expense": expense,
+            "income_total": sum(line.amount for line in income),
+            "expense_total": sum(line.amount for line in expense),
+            "estimate": estimate_for_plan(plan) if plan.requests_grant else None,
+        },
+    )
