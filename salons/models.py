@@ -24,6 +24,7 @@ from districts.models import District
 from shakyo_portal.dates import ERAS, format_time, wareki
 from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
+from shakyo_portal.normalize import unify_hyphens
 from shakyo_portal.storage import private_storage
 
 # Sums of money are whole yen. Anything above this is a typing slip, not a budget.
@@ -571,6 +572,30 @@ def reference_for(fy: int, serial: int) -> str:
     era_name, era_year = wareki(date(fy, 12, 31))
     letter = next(era.letter for era in ERAS if era.name == era_name)
     return f"{letter}{era_year}-{serial:04d}"
+
+
+REFERENCE_MESSAGE = "受付番号は「R8-0012」のように、英字と数字で入力してください。"
+
+_ERA_LETTERS = {era.name: era.letter for era in ERAS}
+_REFERENCE = re.compile(r"([A-Z])([0-9]{1,2})-([0-9]{1,6})")
+
+
+def normalize_reference(value: str) -> str:
+    """ｒ８－１２, R8 0012, 令和8-12 -> R8-0012 (the form reference_for() writes).
+
+    Raises ValidationError when it cannot be a reference number.
+    """
+    text = unicodedata.normalize("NFKC", value).strip().upper()
+    for name, letter in _ERA_LETTERS.items():
+        text = text.replace(name, letter)
+    # A space between the year and the serial separates them as a hyphen would.
+    text = re.sub(r"(?<=[0-9])\s+(?=[0-9])", "-", text)
+    text = re.sub(r"-+", "-", unify_hyphens(text))
+    match = _REFERENCE.fullmatch(text)
+    if match is None:
+        raise ValidationError(REFERENCE_MESSAGE, code="invalid_reference")
+    letter, year, serial = match.groups()
+    return f"{letter}{int(year)}-{int(serial):04d}"
 
 
 class BudgetSide(models.TextChoices):

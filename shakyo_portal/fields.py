@@ -4,6 +4,8 @@ Every app uses these, so the admin and the public forms accept the same input,
 store the same normalised form and show the same Japanese error beside the field.
 """
 
+import re
+
 from django import forms
 from django.db import models
 
@@ -11,6 +13,7 @@ from shakyo_portal.kana import normalize_reading, validate_reading
 from shakyo_portal.normalize import (
     normalize_phone,
     normalize_postal_code,
+    unify_hyphens,
     validate_phone,
     validate_postal_code,
 )
@@ -98,3 +101,65 @@ class KanaReadingField(NormalizedField):
     default_max_length = 100
     default_validators = [validate_reading]
     form_class = KanaReadingFormField
+
+
+class CountField(forms.IntegerField):
+    """A whole number typed as １２, 1,200, 12回 or 3,000円.
+
+    A text input, not type=number: number inputs drop full-width digits and
+    commas in some browsers, and what was typed must come back unchanged.
+    """
+
+    unit = ""
+
+    def __init__(self, *, unit="", **kwargs):
+        self.unit = unit
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "半角または全角の数字で入力してください。"
+        self.error_messages["required"] = "入力してください。"
+        self.error_messages["min_value"] = "0以上の数で入力してください。"
+        if self.max_value is not None:
+            subject = f"{self.label}は" if self.label else ""
+            self.error_messages["max_value"] = (
+                f"{subject}{self.max_value:,}{unit}以下で入力してください。"
+            )
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            # NFKC turns １２ into 12 and ， into ","; dashes of every kind become "-",
+            # so a negative number is refused by min_value with its own message.
+            value = unify_hyphens(value).replace(",", "")
+            if self.unit:
+                value = value.removesuffix(self.unit)
+            if value and not re.fullmatch(r"-?[0-9]+", value):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # min/max as attributes belong to number inputs; on a text input they are invalid HTML.
+        attrs.pop("min", None)
+        attrs.pop("max", None)
+        attrs.pop("step", None)
+        return {**attrs, "inputmode": "numeric", "autocomplete": "off"}
+
+
+def limit_messages(field: CountField, label: str, unit: str) -> CountField:
+    """Name the quantity in the limit messages when the label says more than that
+    ("金額" for a field labelled 金額（円）)."""
+    field.error_messages["min_value"] = "0以上の数で入力してください。"
+    if field.max_value is not None:
+        field.error_messages["max_value"] = (
+            f"{label}は{field.max_value:,}{unit}以下で入力してください。"
+        )
+    return field
+
+
+class MultilineField(forms.CharField):
+    """Text whose line breaks count as one character each, as the browser counts them."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value

@@ -13,8 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from salons.forms.status import normalize_reference
-from salons.models import Attachment, GrantProgram
+from salons.models import Attachment, GrantProgram, normalize_reference
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
 
 CONFIRM_TEMPLATE = "admin/salons/confirm.html"

@@ -12,7 +12,6 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
-from salons.forms.reports import CountField, MultilineField, limit_messages
 from salons.models import (
     MAX_AMOUNT,
     ActivityPlan,
@@ -26,6 +25,7 @@ from salons.models import (
 from salons.services import REASON_REQUIRED
 from salons.uploads import PhotoField
 from shakyo_portal.dates import format_date
+from shakyo_portal.fields import CountField, MultilineField, limit_messages
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_range
 from shakyo_portal.normalize import unify_hyphens
 

@@ -15,8 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from districts.models import District
-from salons.forms.reports import CountField, MultilineField
-from salons.forms.status import NOT_FOUND_MESSAGE, normalize_reference
+from salons.forms.status import NOT_FOUND_MESSAGE
 from salons.grants import Estimate, estimate
 from salons.models import (
     EXPENSE_ITEMS,
@@ -36,10 +35,12 @@ from salons.models import (
     SalonActivityType,
     SalonStatus,
     TargetGroup,
+    normalize_reference,
 )
 from salons.services import save_attachment
 from salons.uploads import MAX_FILES, AttachmentsField
 from shakyo_portal.dates import format_date
+from shakyo_portal.fields import CountField, MultilineField
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.kana import reading_sort_key
 

@@ -4,7 +4,6 @@ Numbers are typed on phones with whatever keyboard is up: full-width digits,
 commas and a trailing 円 or 回 are all read as the number they mean.
 """
 
-import re
 from datetime import date
 
 from django import forms
@@ -19,74 +18,12 @@ from salons.models import (
 )
 from salons.uploads import AttachmentsField
 from shakyo_portal.dates import format_date
+from shakyo_portal.fields import CountField, MultilineField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
 from shakyo_portal.forms import HoneypotMixin
-from shakyo_portal.normalize import unify_hyphens
 
 MAX_COMMENT_LENGTH = 2000
 MAX_SPENDING_LINES = 20
-
-
-class CountField(forms.IntegerField):
-    """A whole number typed as １２, 1,200, 12回 or 3,000円.
-
-    A text input, not type=number: number inputs drop full-width digits and
-    commas in some browsers, and what was typed must come back unchanged.
-    """
-
-    unit = ""
-
-    def __init__(self, *, unit="", **kwargs):
-        self.unit = unit
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("widget", forms.TextInput)
-        super().__init__(**kwargs)
-        self.error_messages["invalid"] = "半角または全角の数字で入力してください。"
-        self.error_messages["required"] = "入力してください。"
-        self.error_messages["min_value"] = "0以上の数で入力してください。"
-        if self.max_value is not None:
-            subject = f"{self.label}は" if self.label else ""
-            self.error_messages["max_value"] = (
-                f"{subject}{self.max_value:,}{unit}以下で入力してください。"
-            )
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            # NFKC turns １２ into 12 and ， into ","; dashes of every kind become "-",
-            # so a negative number is refused by min_value with its own message.
-            value = unify_hyphens(value).replace(",", "")
-            if self.unit:
-                value = value.removesuffix(self.unit)
-            if value and not re.fullmatch(r"-?[0-9]+", value):
-                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        # min/max as attributes belong to number inputs; on a text input they are invalid HTML.
-        attrs.pop("min", None)
-        attrs.pop("max", None)
-        attrs.pop("step", None)
-        return {**attrs, "inputmode": "numeric", "autocomplete": "off"}
-
-
-def limit_messages(field: CountField, label: str, unit: str) -> CountField:
-    """Name the quantity in the limit messages when the label says more than that
-    ("金額" for a field labelled 金額（円）). The plan and admin forms use it too."""
-    field.error_messages["min_value"] = "0以上の数で入力してください。"
-    if field.max_value is not None:
-        field.error_messages["max_value"] = (
-            f"{label}は{field.max_value:,}{unit}以下で入力してください。"
-        )
-    return field
-
-
-class MultilineField(forms.CharField):
-    """Text whose line breaks count as one character each, as the browser counts them."""
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
 class ReportDateInput(forms.DateInput):

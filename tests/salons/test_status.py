@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from salons.forms.status import NOT_FOUND_MESSAGE, normalize_reference
-from salons.models import PlanStatus
+from salons.forms.status import NOT_FOUND_MESSAGE
+from salons.models import PlanStatus, normalize_reference
 from salons.services import (
     adjust_grant,
     confirm_report,
