@@ -18,6 +18,9 @@ MAX_REMEMBERED = 20
 
 
 def grant_access(request, plan: ActivityPlan) -> None:
+    # A new session key at the moment of proving who one is, so a key planted
+    # earlier (session fixation) does not inherit the access.
+    request.session.cycle_key()
     allowed = [pk for pk in request.session.get(SESSION_KEY, []) if pk != plan.pk]
     request.session[SESSION_KEY] = [*allowed, plan.pk][-MAX_REMEMBERED:]
 

@@ -296,8 +296,13 @@ class GrantProgram(models.Model):
     Staff set the rules here; `salons.grants.estimate` applies them.
     """
 
+    # Bounded so a slip like 8 (for 令和8) or 20260 is refused in the admin
+    # instead of breaking every page that writes the 年度 in 和暦.
     fiscal_year = models.PositiveIntegerField(
-        "年度（西暦）", unique=True, help_text="令和6年度なら 2024"
+        "年度（西暦）",
+        unique=True,
+        help_text="令和6年度なら 2024",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
     )
     name = models.CharField("名称", max_length=100, help_text="例: 令和6年度ふれあいサロン活動助成")
     opens_on = models.DateField("受付開始日")

@@ -8,6 +8,7 @@ only after the transaction commits, so nobody is told of a change that was
 rolled back.
 """
 
+import logging
 from datetime import date
 
 from django.conf import settings
@@ -38,6 +39,8 @@ from salons.models import (
     reference_for,
 )
 from shakyo_portal.models import SiteProfile
+
+logger = logging.getLogger(__name__)
 
 
 class WorkflowError(Exception):
@@ -82,10 +85,25 @@ def missing_report(program: GrantProgram, salon: Salon | None) -> ActivityPlan |
 
 
 def missing_report_message(plan: ActivityPlan) -> str:
+    # No reference number here: it is half of the status page's credential, and
+    # the person reading this may not be the one who sent last year's plan.
     return (
-        f"{plan.program.fiscal_year_label}の実績報告（受付番号 {plan.reference}）が"
-        "まだ届いていません。"
+        f"このサロンの{plan.program.fiscal_year_label}の実績報告がまだ届いていません。"
         "先に実績報告を提出してから、新しい年度の活動計画書を提出してください。"
+        "わからないときは社協にお問い合わせください。"
+    )
+
+
+def duplicate_plan(plan: ActivityPlan) -> ActivityPlan | None:
+    """Another sent plan of the same salon for the same 年度 that still stands."""
+    if plan.salon_id is None:
+        return None
+    return (
+        ActivityPlan.objects.submitted()
+        .filter(program=plan.program, salon_id=plan.salon_id)
+        .exclude(status=PlanStatus.REJECTED)
+        .exclude(pk=plan.pk)
+        .first()
     )
 
 
@@ -125,6 +143,11 @@ def submit_plan(
         blocking = missing_report(plan.program, plan.salon)
         if blocking is not None:
             raise WorkflowError(missing_report_message(blocking))
+        if duplicate_plan(plan) is not None:
+            raise WorkflowError(
+                f"このサロンの{plan.program.fiscal_year_label}の活動計画書は、すでに受け付けています。"
+                "内容を変えたいときは、社協にお問い合わせください。"
+            )
         previous = plan.status
         if previous not in (PlanStatus.DRAFT, PlanStatus.RETURNED):
             raise WorkflowError("この活動計画書はすでに提出されています。")
@@ -313,7 +336,11 @@ def mark_grant_paid(grant: Grant, *, paid_on: date, actor) -> Grant:
 
 
 def can_report(plan: ActivityPlan) -> bool:
-    """A report is sent for an approved plan, once, or again after it was returned."""
+    """A report is sent for an approved plan, once, or again after it was returned.
+
+    It is not held back until the 年度 ends: a salon that stops early reports
+    early, and staff judge a report's timing when they confirm it.
+    """
     if plan.status != PlanStatus.APPROVED:
         return False
     try:
@@ -474,6 +501,11 @@ def notify(plan: ActivityPlan, template: str, **context) -> None:
     def send():
         text = render_to_string(f"salons/email/{template}.txt", context)
         subject, _, body = text.strip().partition("\n")
-        send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+        try:
+            send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+        except Exception:
+            # The record is saved and the page tells them what happened; a mail
+            # server being down must not turn that into an error page.
+            logger.exception("Could not send %s mail for plan %s", template, plan.pk)
 
     transaction.on_commit(send)

@@ -163,3 +163,18 @@ class MultilineField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class ChoicesByIdField(forms.ModelMultipleChoiceField):
+    """Checkboxes of records by id, refusing values that cannot be an id before
+    they reach the database (SQLite raises OverflowError on 2**63 and up)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

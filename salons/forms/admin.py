@@ -244,7 +244,7 @@ class GrantAdjustForm(forms.Form):
     reason = reason_field(
         label="変更の理由",
         required=False,
-        help_text="基準による額と違う額にするときは必須です。履歴に残ります。",
+        help_text="基準による額と違う額にするときは必須です。履歴に残り、申請者の受付状況のページにも表示されます。",
     )
     seen_amount = forms.IntegerField(
         label="画面に表示されていた交付額", widget=forms.HiddenInput, min_value=0

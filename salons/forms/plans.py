@@ -40,7 +40,7 @@ from salons.models import (
 from salons.services import save_attachment
 from salons.uploads import MAX_FILES, AttachmentsField
 from shakyo_portal.dates import format_date
-from shakyo_portal.fields import CountField, MultilineField
+from shakyo_portal.fields import ChoicesByIdField, CountField, MultilineField
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.kana import reading_sort_key
 
@@ -245,13 +245,13 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
         required=False,
         empty_label="地区を選んでください",
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = ChoicesByIdField(
         label="対象",
         queryset=TargetGroup.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="当てはまるものをすべて選んでください。",
     )
-    activity_types = forms.ModelMultipleChoiceField(
+    activity_types = ChoicesByIdField(
         label="活動内容",
         queryset=SalonActivityType.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -321,7 +321,7 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
     attachments = AttachmentsField(
         label="添付ファイル", max_files=MAX_FILES, allow_documents=True, required=False
     )
-    remove_attachments = forms.ModelMultipleChoiceField(
+    remove_attachments = ChoicesByIdField(
         label="添付済みのファイル",
         queryset=Attachment.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -185,7 +185,10 @@ def plan_edit(request, pk):
 
 def _plan_form(request, program, *, plan):
     if request.method != "POST":
-        entry = PlanEntry(program, plan=plan, initial=None if plan else {"kind": ""})
+        # A new plan asks for the grant until unticked, as the field's help text says; the
+        # form's own checkbox field does not take the model's default by itself.
+        initial = None if plan else {"kind": "", "requests_grant": True}
+        entry = PlanEntry(program, plan=plan, initial=initial)
         return _render_form(request, entry, token=new_token())
 
     action = request.POST.get("action")

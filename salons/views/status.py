@@ -12,7 +12,8 @@ from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from salons.access import grant_access, plan_for_applicant
 from salons.forms.reports import ReportForm, spending_formset
@@ -31,7 +32,7 @@ from salons.models import (
     StatusSubject,
 )
 from salons.services import REASON_REQUIRED, WorkflowError, can_report, submit_report
-from shakyo_portal.ratelimit import limit_posts
+from shakyo_portal.ratelimit import hit, limit_posts
 
 # A person checks a plan a few times; a script trying reference numbers hits this at once.
 STATUS_LOOKUPS_PER_10_MINUTES = 10
@@ -53,16 +54,26 @@ def _one_to_one(plan: ActivityPlan, name: str):
 # --- the status page --------------------------------------------------------------------
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_status", limit=STATUS_LOOKUPS_PER_10_MINUTES, window=600)
 def plan_status(request):
     """Reference number + phone or e-mail → the plan's page, remembered in the session."""
     if request.method == "POST":
         form = StatusLookupForm(request.POST)
-        if form.is_valid():
+        # Per reference as well as per address: guessing one plan's phone from
+        # many addresses stops after a few tries, whatever the reference.
+        if form.is_valid() and not hit(
+            "plan_status_reference",
+            form.cleaned_data["reference"],
+            limit=LOOKUPS_PER_REFERENCE_PER_HOUR,
+            window=3600,
+        ):
+            form.add_error(None, REFERENCE_LOCKED_MESSAGE)
+        elif form.is_valid():
             plan = (
                 ActivityPlan.objects.submitted()
-                .filter(reference=form.cleaned_data["reference"])
+                .by_reference(form.cleaned_data["reference"])
                 .first()
             )
             if plan is not None and plan.matches_contact(form.cleaned_data["contact"]):
@@ -72,6 +83,13 @@ def plan_status(request):
     else:
         form = StatusLookupForm()
     return render(request, "salons/plan_status.html", {"form": form})
+
+
+LOOKUPS_PER_REFERENCE_PER_HOUR = 10
+REFERENCE_LOCKED_MESSAGE = (
+    "この受付番号は、確認の回数が多いため、しばらく確認できません。"
+    "1時間ほどたってからお試しいただくか、社協にお電話でお問い合わせください。"
+)
 
 
 # --- the plan's page --------------------------------------------------------------------
@@ -146,6 +164,8 @@ def latest_reason(history, subject: str, to_status: str) -> str:
     return ""
 
 
+@never_cache
+@require_safe
 def plan_detail(request, pk):
     plan = plan_for_applicant(request, pk, queryset=PLAN_PAGE)
     # Only the fields the page shows: the acting staff member is never fetched.
@@ -187,6 +207,7 @@ def report_blocked_message(plan: ActivityPlan) -> str:
     return "この活動計画書の実績報告は、すでに受け付けています。社協で内容を確認しています。"
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("report_new", limit=REPORT_POSTS_PER_10_MINUTES, window=600)
 def report_new(request, pk):
@@ -309,6 +330,7 @@ def worked_examples(program: GrantProgram, tiers: list) -> list[dict]:
     return rows
 
 
+@require_safe
 def program_detail(request, fiscal_year):
     program = get_object_or_404(
         GrantProgram.objects.prefetch_related("tiers"), fiscal_year=fiscal_year

@@ -572,7 +572,7 @@ def test_receiving_is_refused_while_last_years_report_is_missing(reviewer, revie
     paper = ActivityPlanFactory(salon=last_year.salon, channel=Channel.COUNTER)
     url = reverse("admin:salons_activityplan_receive", args=[paper.pk])
     response = reviewer.post(url, {"seen_status": "draft"}, follow=True)
-    assert "実績報告（受付番号 R7-0001）がまだ届いていません。" in " ".join(messages_of(response))
+    assert "令和7年度の実績報告がまだ届いていません。" in " ".join(messages_of(response))
     paper.refresh_from_db()
     assert (paper.status, paper.reference) == (PlanStatus.DRAFT, None)
 

@@ -166,7 +166,7 @@ def test_reapplying_is_blocked_while_last_years_report_is_missing(clerk):
     submit_plan(last_year)
     approve(last_year, clerk)
     this_year = ActivityPlanFactory(salon=last_year.salon)
-    with pytest.raises(WorkflowError, match="R7-0001"):
+    with pytest.raises(WorkflowError, match="令和7年度の実績報告"):
         submit_plan(this_year)
     assert ActivityPlan.objects.get(pk=this_year.pk).status == PlanStatus.DRAFT
 
