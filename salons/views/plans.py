@@ -198,9 +198,11 @@ def _plan_form(request, program, *, plan):
     token = token if TOKEN_PATTERN.fullmatch(token) else ""
     used = _plan_with_token(token) if mode != Mode.ESTIMATE else None
     if used is not None and (plan is None or used.pk != plan.pk):
-        if plan is None and used.is_editable_by_applicant and used.program_id == program.pk:
+        if plan is None and used.status == PlanStatus.DRAFT and used.program_id == program.pk:
             # This page already saved a draft (a double click, or the back button after
-            # saving): what it sends now goes to that draft, not to a second plan.
+            # saving): what it sends now goes to that draft, not to a second plan. A
+            # returned plan is not adopted: replaying the first page would resend it
+            # uncorrected.
             plan = used
             grant_access(request, plan)
         else:

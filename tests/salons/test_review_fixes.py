@@ -6,6 +6,7 @@ import smtplib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from salons.models import ActivityPlan, GrantProgram, PlanStatus
 from salons.services import WorkflowError, submit_plan, transition
@@ -93,3 +94,16 @@ def test_one_salon_is_not_accepted_twice_in_a_fiscal_year():
 def test_grant_programs_stay_unique_per_year():
     GrantProgramFactory(fiscal_year=2026)
     assert GrantProgram.objects.filter(fiscal_year=2026).count() == 1
+
+
+def test_replaying_the_first_page_does_not_resend_a_returned_plan(resident, world):
+    data = plan_data(world, action="submit", submission_token="r" * 43)
+    resident.post("/salons/plans/new/", data)
+    plan = ActivityPlan.objects.get()
+    transition(plan, PlanStatus.RETURNED, actor=UserFactory(staff=True), reason="日程を確認")
+    # Another browser restoring the same page from its cache sends it again.
+    response = Client().post("/salons/plans/new/", data)
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.RETURNED
+    assert ActivityPlan.objects.count() == 1
