@@ -19,7 +19,8 @@ from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from salons.access import grant_access, plan_for_applicant
 from salons.forms.plans import (
@@ -158,6 +159,8 @@ def plan_renew(request):
 # --- the form -----------------------------------------------------------------------
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
 def plan_new(request):
     program = open_program()
@@ -170,6 +173,8 @@ def plan_new(request):
     return _plan_form(request, program, plan=None)
 
 
+@never_cache
+@require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
 def plan_edit(request, pk):
     plan = plan_for_applicant(request, pk, ActivityPlan.objects.select_related("program", "salon"))
@@ -378,6 +383,7 @@ def plan_resume(request, token):
     return redirect("salons:plan_edit", pk=plan.pk)
 
 
+@never_cache
 @require_safe
 def plan_done(request, pk):
     plan = plan_for_applicant(request, pk, ActivityPlan.objects.select_related("program", "salon"))
@@ -390,6 +396,7 @@ def plan_done(request, pk):
     )
 
 
+@never_cache
 @require_safe
 def plan_print(request, pk):
     plan = plan_for_applicant(

@@ -107,3 +107,10 @@ def test_replaying_the_first_page_does_not_resend_a_returned_plan(resident, worl
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED
     assert ActivityPlan.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/salons/plans/new/", "/salons/plans/status/"])
+def test_applicant_pages_are_not_cached_and_refuse_other_methods(resident, world, url):
+    assert "no-store" in resident.get(url)["Cache-Control"]
+    assert resident.put(url).status_code == 405
+    assert resident.delete(url).status_code == 405
