@@ -139,7 +139,9 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     page.goto("/salons/plans/")
     keys = Keyboard(page)
     keys.tab_to(page.get_by_role("link", name="新しく活動計画書を入力する"), within=40)
-    page.keyboard.press("Enter")
+    # Tab only once the new page has loaded, or the presses land on the old one.
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/salons/plans/new/$"))
 
     # 1. 区分: Space chooses 新規, the first of the group.
@@ -197,7 +199,8 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     keys.tab_to(draft_button, within=60)
     expected_order = collapse(page.locator("#plan-form").evaluate(REACHABLE_CONTROLS))
     assert collapse(keys.visited) == expected_order
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     expect(page.get_by_text("下書きを保存しました。")).to_be_visible()
     resume_link = page.locator(".plan-resume__link a").get_attribute("href")
@@ -244,7 +247,8 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     keys.tab_to(field(page, "consent"))
     page.keyboard.press("Space")
     keys.tab_to(page.get_by_role("button", name="提出する"))
-    page.keyboard.press("Enter")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("活動計画書を受け付けました")
     expect(page.locator(".plan-reference__number")).to_have_text("R8-0001")
