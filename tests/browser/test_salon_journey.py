@@ -210,6 +210,10 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
 
     # --- later, in a browser that has never seen the plan -----------------------------
     page = new_context().new_page()
+    # Playwright catches the file chooser only while something listens for it, and it
+    # starts listening without waiting: a listener from the start means a key pressed
+    # right after expect_file_chooser() cannot open the chooser before it is caught.
+    page.on("filechooser", lambda _chooser: None)
     page.goto(resume_link)
     expect(page).to_have_url(re.compile(r"/salons/plans/\d+/edit/$"))
     expect(page.locator("#id_kind_0")).to_be_checked()
@@ -384,6 +388,10 @@ def test_the_estimate_follows_typing_and_a_double_click_sends_once(new_context, 
     )
     page.evaluate(NOTE_BUTTONS_AFTER_SUBMIT)
     page.locator('#plan-form button[value="submit"]').dblclick()
+    for _ in range(50):  # Playwright hands over the held request while it waits
+        if held:
+            break
+        page.wait_for_timeout(100)
     page.wait_for_timeout(300)  # time for a second POST, if the page were to send one
     assert len(held) == 1
     held[0].fallback()

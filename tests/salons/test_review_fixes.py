@@ -114,3 +114,8 @@ def test_applicant_pages_are_not_cached_and_refuse_other_methods(resident, world
     assert "no-store" in resident.get(url)["Cache-Control"]
     assert resident.put(url).status_code == 405
     assert resident.delete(url).status_code == 405
+
+
+def test_a_new_plan_starts_with_the_grant_requested(resident, world):
+    form = resident.get("/salons/plans/new/").context["form"]
+    assert form["requests_grant"].value() is True
