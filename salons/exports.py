@@ -10,7 +10,6 @@ import csv
 from datetime import date, datetime
 from urllib.parse import quote
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpResponse
 from django.utils import timezone
 
@@ -75,14 +74,6 @@ def cell(value):
     return text
 
 
-def _related(obj, name):
-    """A reverse one-to-one (grant, report) that may not exist; no query when prefetched."""
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
-
-
 def plans_for_export(fiscal_year: int):
     # One query: the grant and the report are reverse one-to-ones, joined like the rest.
     return (
@@ -96,8 +87,8 @@ def plans_for_export(fiscal_year: int):
 def plan_rows(fiscal_year: int):
     yield PLAN_HEADER
     for plan in plans_for_export(fiscal_year):
-        grant = _related(plan, "grant")
-        report = _related(plan, "report")
+        grant = plan.grant_or_none
+        report = plan.report_or_none
         yield [
             plan.reference,
             plan.program.fiscal_year_label,

@@ -14,7 +14,7 @@ import unicodedata
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -170,8 +170,9 @@ class SalonQuerySet(models.QuerySet):
         """The directory shows salons one can still go to."""
         return self.public().exclude(status=SalonStatus.CLOSED)
 
-    def for_district(self, district):
-        return self.listed().filter(district=district)
+    def in_district(self, district):
+        """A district's salons include those of its sub-districts."""
+        return self.filter(Q(district=district) | Q(district__parent=district))
 
 
 class Salon(Schedule):
@@ -523,6 +524,22 @@ class ActivityPlan(Schedule):
     @property
     def display_salon_name(self) -> str:
         return self.salon_name or (self.salon.name if self.salon_id else "（サロン名未入力）")
+
+    # A plan has at most one grant and one report; these read them without a
+    # query when select_related fetched them, and give None when there is none.
+    @property
+    def grant_or_none(self):
+        try:
+            return self.grant
+        except ObjectDoesNotExist:
+            return None
+
+    @property
+    def report_or_none(self):
+        try:
+            return self.report
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def applicant_status_label(self) -> str:

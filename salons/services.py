@@ -343,10 +343,7 @@ def can_report(plan: ActivityPlan) -> bool:
     """
     if plan.status != PlanStatus.APPROVED:
         return False
-    try:
-        report = plan.report
-    except ActivityReport.DoesNotExist:
-        report = None
+    report = plan.report_or_none
     return report is None or report.status == ReportStatus.RETURNED
 
 

@@ -6,7 +6,7 @@ import re
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -15,6 +15,7 @@ from django.utils.html import format_html
 
 from salons.models import Attachment, GrantProgram, normalize_reference
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+from shakyo_portal.templatetags.portal import yen as portal_yen
 
 CONFIRM_TEMPLATE = "admin/salons/confirm.html"
 WORKFLOW_CHANGE_FORM = "admin/salons/change_form.html"
@@ -22,14 +23,7 @@ EXPORT_CHANGE_LIST = "admin/salons/change_list.html"
 
 
 def yen(value) -> str:
-    return "—" if value is None else f"{value:,}円"
-
-
-def related_or_none(obj, name):
-    try:
-        return getattr(obj, name)
-    except ObjectDoesNotExist:
-        return None
+    return "—" if value is None else portal_yen(value)
 
 
 def fiscal_year_filter(path_to_year: str):
@@ -89,6 +83,9 @@ class WorkflowAdminMixin:
 
     # The 年度 filter's parameter (see fiscal_year_filter).
     fiscal_year_parameter = None
+    # True where every field is read-only and the record changes only through
+    # the buttons, so the page offers no 保存.
+    changed_only_by_workflow = False
 
     def lookup_allowed(self, lookup, value, request):
         # The filter's parameter spans a relation, which the admin only allows for
@@ -131,6 +128,8 @@ class WorkflowAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and change:
             context["workflow_actions"] = self.workflow_actions(request, obj)
+        if self.changed_only_by_workflow:
+            context.update(show_save=False, show_save_and_continue=False)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_actions(self, request, obj) -> list[tuple[str, str]]:

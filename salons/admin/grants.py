@@ -24,6 +24,7 @@ from shakyo_portal.dates import format_date
 @admin.register(Grant)
 class GrantAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelAdmin):
     change_form_template = WORKFLOW_CHANGE_FORM
+    changed_only_by_workflow = True
     export_csv = staticmethod(exports.grants_csv)
     reference_lookup = "plan__reference"
     list_display = [
@@ -101,11 +102,6 @@ class GrantAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, admin.Mo
             reverse("admin:salons_activityplan_change", args=[obj.plan_id]),
             str(obj.plan),
         )
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        # Every field is read-only: amount and status change only through the buttons.
-        context.update(show_save=False, show_save_and_continue=False)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_actions(self, request, obj):
         if obj.status != GrantStatus.DECIDED:

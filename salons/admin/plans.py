@@ -15,7 +15,6 @@ from salons.admin.base import (
     WorkflowAdminMixin,
     attachment_link,
     fiscal_year_filter,
-    related_or_none,
     yen,
 )
 from salons.forms.admin import (
@@ -297,7 +296,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
 
     @admin.display(description="交付額", ordering="grant__amount")
     def grant_display(self, obj):
-        grant = related_or_none(obj, "grant")
+        grant = obj.grant_or_none
         return yen(grant.amount) if grant else "—"
 
     @admin.display(description="提出日時", ordering="submitted_at")

@@ -10,7 +10,6 @@ from salons.admin.base import (
     ReferenceSearchMixin,
     WorkflowAdminMixin,
     fiscal_year_filter,
-    related_or_none,
     yen,
 )
 from salons.admin.plans import PlanAttachmentInline
@@ -40,6 +39,7 @@ class ReportAttachmentInline(PlanAttachmentInline):
 @admin.register(ActivityReport)
 class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelAdmin):
     change_form_template = WORKFLOW_CHANGE_FORM
+    changed_only_by_workflow = True
     reference_lookup = "plan__reference"
     list_display = [
         "reference",
@@ -131,14 +131,10 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
 
     @admin.display(description="助成金")
     def grant_display(self, obj):
-        grant = related_or_none(obj.plan, "grant")
+        grant = obj.plan.grant_or_none
         if grant is None:
             return "なし"
         return f"{yen(grant.amount)}（{grant.get_status_display()}）"
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context.update(show_save=False, show_save_and_continue=False)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def workflow_actions(self, request, obj):
         if obj.status != ReportStatus.SUBMITTED:

@@ -12,6 +12,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from salons.forms.plans import PLAN_FIELDS
 from salons.models import (
     MAX_AMOUNT,
     ActivityPlan,
@@ -75,40 +76,7 @@ class ActivityPlanAdminForm(forms.ModelForm):
     class Meta:
         model = ActivityPlan
         # The admin narrows this to the fields of its fieldsets.
-        fields = [
-            "program",
-            "kind",
-            "channel",
-            "requests_grant",
-            "salon",
-            "salon_name",
-            "salon_reading",
-            "district",
-            "target_groups",
-            "activity_types",
-            "representative_name",
-            "representative_reading",
-            "representative_phone",
-            "representative_email",
-            "representative_postal_code",
-            "representative_address",
-            "venue_name",
-            "venue_address",
-            "frequency",
-            "weeks_of_month",
-            "weekday",
-            "starts_at",
-            "ends_at",
-            "schedule_note",
-            "first_session_on",
-            "last_session_on",
-            "sessions_planned",
-            "expected_participants",
-            "expected_helpers",
-            "content",
-            "consented_at",
-            "staff_note",
-        ]
+        fields = [*PLAN_FIELDS, "program", "channel", "consented_at", "staff_note"]
         widgets = {
             "target_groups": forms.CheckboxSelectMultiple,
             "activity_types": forms.CheckboxSelectMultiple,

@@ -125,8 +125,7 @@ class SalonFilterForm(forms.Form):
                 | Q(description__icontains=term)
             )
         if district := self.selected_district():
-            # A district's salons include those of its sub-districts.
-            salons = salons.filter(Q(district=district) | Q(district__parent=district))
+            salons = salons.in_district(district)
         if weekdays := self.value_of("weekday"):
             salons = salons.filter(weekday__in=[WEEKDAY_SLUGS[slug] for slug in weekdays])
         # Subqueries on the through tables rather than joins, so a salon matching

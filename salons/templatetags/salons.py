@@ -5,7 +5,6 @@ asks for the district's salons, so the query stays here.
 """
 
 from django import template
-from django.db.models import Q
 
 from salons.models import Salon
 
@@ -22,8 +21,6 @@ def district_salons(district, shown=DISTRICT_SALONS_SHOWN):
     One row more than is shown is read, to know whether to say there are more.
     """
     salons = list(
-        Salon.objects.listed()
-        .filter(Q(district=district) | Q(district__parent=district))
-        .select_related("district")[: shown + 1]
+        Salon.objects.listed().in_district(district).select_related("district")[: shown + 1]
     )
     return {"district": district, "salons": salons[:shown], "has_more": len(salons) > shown}

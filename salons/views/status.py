@@ -21,9 +21,7 @@ from salons.forms.status import NOT_FOUND_MESSAGE, StatusLookupForm
 from salons.grants import estimate, rules_in_words
 from salons.models import (
     ActivityPlan,
-    ActivityReport,
     BudgetSide,
-    Grant,
     GrantProgram,
     GrantStatus,
     PlanKind,
@@ -41,14 +39,6 @@ REPORT_POSTS_PER_10_MINUTES = 10
 # The plan with everything its page shows in one query (grant and report are
 # one-to-one, so a missing one is cached as missing, not fetched again).
 PLAN_PAGE = ActivityPlan.objects.select_related("program", "salon", "grant", "report")
-
-
-def _one_to_one(plan: ActivityPlan, name: str):
-    """plan.grant or plan.report, or None when there is none."""
-    try:
-        return getattr(plan, name)
-    except (Grant.DoesNotExist, ActivityReport.DoesNotExist):
-        return None
 
 
 # --- the status page --------------------------------------------------------------------
@@ -170,8 +160,8 @@ def plan_detail(request, pk):
     plan = plan_for_applicant(request, pk, queryset=PLAN_PAGE)
     # Only the fields the page shows: the acting staff member is never fetched.
     history = list(plan.history.all())
-    grant = _one_to_one(plan, "grant")
-    report = _one_to_one(plan, "report")
+    grant = plan.grant_or_none
+    report = plan.report_or_none
     return render(
         request,
         "salons/plan_detail.html",
@@ -196,7 +186,7 @@ def plan_detail(request, pk):
 
 
 def report_blocked_message(plan: ActivityPlan) -> str:
-    report = _one_to_one(plan, "report")
+    report = plan.report_or_none
     if plan.status != PlanStatus.APPROVED:
         return (
             "実績報告は、活動計画書が承認されてから提出できます。"
@@ -217,7 +207,7 @@ def report_new(request, pk):
         messages.info(request, report_blocked_message(plan))
         return redirect("salons:plan_detail", pk=plan.pk)
 
-    returned = _one_to_one(plan, "report")  # can_report: none yet, or returned
+    returned = plan.report_or_none  # can_report: none yet, or returned
     initial, initial_lines, return_reason = {}, [], ""
     if returned is not None:
         initial = ReportForm.initial_from(returned)
@@ -276,7 +266,7 @@ def report_new(request, pk):
             "plan": plan,
             "form": form,
             "formset": formset,
-            "grant": _one_to_one(plan, "grant"),
+            "grant": plan.grant_or_none,
             "returned": returned,
             "return_reason": return_reason,
             "photos_again": photos_again,
