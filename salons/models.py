@@ -21,6 +21,7 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 
 from districts.models import District
+from shakyo_portal import uploads
 from shakyo_portal.dates import ERAS, format_time, wareki
 from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
@@ -671,8 +672,8 @@ class BudgetLine(models.Model):
 
 
 class AttachmentKind(models.TextChoices):
-    PHOTO = "photo", "写真"
-    DOCUMENT = "document", "PDF"
+    PHOTO = uploads.PHOTO, "写真"
+    DOCUMENT = uploads.DOCUMENT, "PDF"
 
 
 def private_attachment_path(instance, filename):

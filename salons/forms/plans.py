@@ -38,11 +38,11 @@ from salons.models import (
     normalize_reference,
 )
 from salons.services import save_attachment
-from salons.uploads import MAX_FILES, AttachmentsField
 from shakyo_portal.dates import format_date
 from shakyo_portal.fields import ChoicesByIdField, CountField, MultilineField
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.kana import reading_sort_key
+from shakyo_portal.uploads import MAX_FILES, AttachmentsField
 
 MAX_CONTENT_LENGTH = 2000
 MAX_BUDGET_LINES = 20

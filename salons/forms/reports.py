@@ -16,11 +16,11 @@ from salons.models import (
     MAX_SESSIONS,
     ActivityReport,
 )
-from salons.uploads import AttachmentsField
 from shakyo_portal.dates import format_date
 from shakyo_portal.fields import CountField, MultilineField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
 from shakyo_portal.forms import HoneypotMixin
+from shakyo_portal.uploads import AttachmentsField
 
 MAX_COMMENT_LENGTH = 2000
 MAX_SPENDING_LINES = 20

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.static import serve
 
 from salons.services import save_attachment
-from salons.uploads import process_upload
+from shakyo_portal.uploads import process_upload
 from tests.factories import ActivityPlanFactory, ActivityReportFactory, UserFactory
 from tests.salons import crafted
 from tests.salons.crafted import upload

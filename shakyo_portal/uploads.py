@@ -1,4 +1,4 @@
-"""Checking and cleaning the photos and PDFs sent with plans, reports and salon pages.
+"""Checking and cleaning every photo and PDF the site accepts, from any app.
 
 Every upload goes through `process_upload`:
 
@@ -30,12 +30,14 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageCms, ImageOps
 
-from salons.models import AttachmentKind
-
 logger = logging.getLogger(__name__)
 
 # Phones save HEIC by default; this teaches Pillow to open it (decoding only when asked).
 pillow_heif.register_heif_opener()
+
+# The kinds a processed upload can be; salons.models.AttachmentKind stores the same values.
+PHOTO = "photo"
+DOCUMENT = "document"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
@@ -127,7 +129,7 @@ class ProcessedUpload:
     """A checked, cleaned upload, ready for `salons.services.save_attachment`."""
 
     content: ContentFile  # named <random hex>.<ext>
-    kind: str  # AttachmentKind value
+    kind: str  # PHOTO or DOCUMENT
     content_type: str
     original_name: str  # for display only; never used as a path
     size: int
@@ -251,7 +253,7 @@ def _process_image(data: bytes, kind: str, name: str) -> ProcessedUpload:
     content = buffer.getvalue()
     return ProcessedUpload(
         content=ContentFile(content, name=_generated_name(extension)),
-        kind=AttachmentKind.PHOTO.value,
+        kind=PHOTO,
         content_type=content_type,
         original_name=name,
         size=len(content),
@@ -360,7 +362,7 @@ def _process_pdf(data: bytes, name: str) -> ProcessedUpload:
     # as a download (Content-Disposition: attachment), never shown inline from our origin.
     return ProcessedUpload(
         content=ContentFile(data, name=_generated_name("pdf")),
-        kind=AttachmentKind.DOCUMENT.value,
+        kind=DOCUMENT,
         content_type="application/pdf",
         original_name=name,
         size=len(data),
