@@ -26,6 +26,7 @@ from shakyo_portal.dates import ERAS, format_time, wareki
 from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
 from shakyo_portal.normalize import unify_hyphens
+from shakyo_portal.recurrence import Weekday
 from shakyo_portal.storage import private_storage
 
 # Sums of money are whole yen. Anything above this is a typing slip, not a budget.
@@ -70,16 +71,6 @@ class SalonActivityType(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, "月曜日"
-    TUESDAY = 1, "火曜日"
-    WEDNESDAY = 2, "水曜日"
-    THURSDAY = 3, "木曜日"
-    FRIDAY = 4, "金曜日"
-    SATURDAY = 5, "土曜日"
-    SUNDAY = 6, "日曜日"
 
 
 class Frequency(models.TextChoices):

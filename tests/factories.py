@@ -5,6 +5,31 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
+from coordinators.models import (
+    ActivityLog,
+    Coordinator,
+    CoordinatorKind,
+    Formality,
+    LifeScene,
+    LogKind,
+    Resource,
+    ResourceCategory,
+    Visibility,
+)
+from councils.models import (
+    AgendaItem,
+    AgendaKind,
+    AnnualPlan,
+    AnnualPlanItem,
+    Council,
+    CouncilMember,
+    Layer,
+    LifeArea,
+    LifeAreaKind,
+    Meeting,
+    MeetingRule,
+    MemberRole,
+)
 from districts.models import (
     Activity,
     ActivityType,
@@ -281,3 +306,183 @@ class ActivityReportFactory(factory.django.DjangoModelFactory):
     submitted_at = factory.LazyFunction(
         lambda: datetime.datetime(2027, 4, 10, 10, 0, tzinfo=datetime.UTC)
     )
+
+
+# ------------------------------------------------------------------ councils
+
+
+class LifeAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeArea
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"第{n}中学校区")
+    reading = "ちゅうがっこうく"
+    slug = factory.Sequence(lambda n: f"area-{n}")
+    kind = LifeAreaKind.JUNIOR_HIGH
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    """A layer-2 council meeting on the third Tuesday, 10:00–12:00."""
+
+    class Meta:
+        model = Council
+
+    name = factory.Sequence(lambda n: f"第{n}圏域地域包括ケア会議")
+    reading = "けんいきちいきほうかつけあかいぎ"
+    slug = factory.Sequence(lambda n: f"council-{n}")
+    layer = Layer.AREA
+    life_area = factory.SubFactory(LifeAreaFactory)
+    purpose = "地域の困りごとを話し合い、支え合いの仕組みをつくります。"
+    meeting_rule = MeetingRule.NTH_WEEKDAY
+    meeting_week = 3
+    meeting_weekday = 1
+    meeting_starts_at = datetime.time(10, 0)
+    meeting_ends_at = datetime.time(12, 0)
+
+    class Params:
+        city = factory.Trait(layer=Layer.CITY, life_area=None)
+
+
+class CouncilMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouncilMember
+
+    council = factory.SubFactory(CouncilFactory)
+    organisation = factory.Sequence(lambda n: f"老人クラブ連合会{n}")
+    role = MemberRole.LOCAL
+    representative_name = factory.Sequence(lambda n: f"代表 {n}号")
+    term_start = datetime.date(2025, 4, 1)
+
+    class Params:
+        consented = factory.Trait(
+            consent_date=datetime.date(2025, 4, 10), publish_representative=True
+        )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    council = factory.SubFactory(CouncilFactory)
+    number = factory.Sequence(lambda n: n % 12 + 1)
+    held_on = datetime.date(2026, 12, 15)
+    starts_at = datetime.time(10, 0)
+    ends_at = datetime.time(12, 0)
+    place = "総社市総合福祉センター 会議室"
+    minutes = "各地区の見守り活動について情報を共有しました。"
+    staff_notes = "職員メモ: 次回は資料を早めに送る"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    kind = AgendaKind.REPORT
+    title = factory.Sequence(lambda n: f"報告事項{n}")
+
+
+class AnnualPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlan
+
+    council = factory.SubFactory(CouncilFactory)
+    fiscal_year = 2026
+
+
+class AnnualPlanItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnnualPlanItem
+
+    plan = factory.SubFactory(AnnualPlanFactory)
+    title = factory.Sequence(lambda n: f"業務{n}")
+    apr = "年間計画の確認"
+    oct = "フォーラムの準備"
+
+
+# -------------------------------------------------------------- coordinators
+
+
+class CoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Coordinator
+        skip_postgeneration_save = True
+
+    display_name = factory.Sequence(lambda n: f"調整 {n}")
+    reading = "ちょうせい"
+    kind = CoordinatorKind.LIVING_SUPPORT
+    layer = 2
+    message = "地域の集まりにうかがいます。お気軽に声をかけてください。"
+    active_from = datetime.date(2024, 4, 1)
+
+    @factory.post_generation
+    def life_areas(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.life_areas.set(extracted)
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+
+class ActivityLogFactory(factory.django.DjangoModelFactory):
+    """An internal log; `published=True` makes it a public report."""
+
+    class Meta:
+        model = ActivityLog
+
+    coordinator = factory.SubFactory(CoordinatorFactory)
+    date = datetime.date(2026, 6, 10)
+    kind = LogKind.CONSULTATION
+    title = factory.Sequence(lambda n: f"活動記録{n}")
+    narrative = "ひとり暮らしの方のお宅を訪ね、買い物の困りごとを聞きました。"
+    consultations = 2
+    referrals = 1
+    visibility = Visibility.INTERNAL
+
+    class Params:
+        published = factory.Trait(visibility=Visibility.PUBLISHED)
+
+
+class ResourceCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceCategory
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"分類{n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class LifeSceneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeScene
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"場面{n}")
+    slug = factory.Sequence(lambda n: f"scene-{n}")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"地域資源{n}")
+    reading = "ちいきしげん"
+    category = factory.SubFactory(ResourceCategoryFactory)
+    formality = Formality.INFORMAL
+    schedule = "毎週水曜日 10:00〜12:00"
+    contact_name = "総社市社協 地域共生推進課"
+    contact_phone = "0866-92-8552"
+
+    @factory.post_generation
+    def life_scenes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.life_scenes.set(extracted)

@@ -1,0 +1,370 @@
+"""Coordinators, what they do (活動記録), and the 地域資源 they find and help start.
+
+An `ActivityLog` is internal unless a coordinator publishes it as a report;
+public pages and the 見える化 counts read only published logs or aggregates.
+A `Resource` is anything in a district that helps people live there: a 通いの場,
+a 配食 service, a resident-run help service. Salons are shown among them from
+the salons app's own records, so nobody types a salon twice.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from councils.models import LifeArea
+from districts.models import District
+from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
+from shakyo_portal.fiscal import fiscal_year_range
+from shakyo_portal.models import Office
+
+MAX_COUNT = 100_000
+
+
+def count_field(verbose_name):
+    return models.PositiveIntegerField(
+        verbose_name, default=0, validators=[MaxValueValidator(MAX_COUNT)]
+    )
+
+
+class CoordinatorKind(models.TextChoices):
+    LIVING_SUPPORT = "living_support", "生活支援コーディネーター"
+    COMMUNITY_WELFARE = "community_welfare", "地域福祉コーディネーター"
+    CSW = "csw", "CSW（コミュニティソーシャルワーカー）"
+
+
+class CoordinatorLayer(models.IntegerChoices):
+    CITY = 1, "第1層（市全域）"
+    AREA = 2, "第2層（日常生活圏域）"
+
+
+class CoordinatorQuerySet(models.QuerySet):
+    def active(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=on)).filter(
+            Q(active_until__isnull=True) | Q(active_until__gte=on)
+        )
+
+    def public(self):
+        return self.filter(is_public=True).active()
+
+
+def coordinator_photo_path(instance, filename):
+    return f"coordinators/photos/{filename}"
+
+
+class Coordinator(models.Model):
+    display_name = models.CharField(
+        "表示名", max_length=50, help_text="公開ページに出る名前（例: 山田 花子、山田）"
+    )
+    reading = KanaReadingField("よみがな")
+    kind = models.CharField("種類", max_length=30, choices=CoordinatorKind)
+    layer = models.PositiveSmallIntegerField("層", choices=CoordinatorLayer)
+    life_areas = models.ManyToManyField(
+        LifeArea, verbose_name="担当する日常生活圏域", blank=True, related_name="coordinators"
+    )
+    districts = models.ManyToManyField(
+        District, verbose_name="担当する地区社協", blank=True, related_name="coordinators"
+    )
+    photo = models.ImageField("写真", upload_to=coordinator_photo_path, blank=True, max_length=255)
+    photo_alt = models.CharField(
+        "写真の説明（代替テキスト）", max_length=100, blank=True, help_text="例: 笑顔で話す山田さん"
+    )
+    message = models.TextField("ひとこと", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="職員アカウント",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinator",
+    )
+    office = models.ForeignKey(
+        Office,
+        verbose_name="連絡先の窓口",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordinators",
+    )
+    active_from = models.DateField("担当の開始日", null=True, blank=True)
+    active_until = models.DateField("担当の終了日", null=True, blank=True)
+    is_public = models.BooleanField("公開する", default=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = CoordinatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "コーディネーター"
+        verbose_name_plural = "コーディネーター"
+        ordering = ["layer", "display_order", "reading", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_until__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_until__gte=F("active_from")),
+                name="coordinator_active_period_in_order",
+                violation_error_message="担当の終了日は開始日より後にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_name}（{self.get_kind_display()}）"
+
+    def clean(self):
+        errors = {}
+        if self.active_from and self.active_until and self.active_until < self.active_from:
+            errors["active_until"] = "担当の終了日は開始日より後にしてください。"
+        if self.photo and not self.photo_alt.strip():
+            errors["photo_alt"] = "写真を載せるときは、写真の説明を入力してください。"
+        if errors:
+            raise ValidationError(errors)
+
+
+class LogKind(models.TextChoices):
+    VISIT = "visit", "個別訪問"
+    CONSULTATION = "consultation", "相談対応"
+    MEETING = "meeting", "会議・協議体"
+    LAUNCH = "launch", "立ち上げ支援"
+    TRAINING_HELPERS = "helpers", "担い手養成"
+    RESOURCE_DEVELOPMENT = "resource", "資源開発"
+    NETWORKING = "network", "ネットワークづくり"
+    STUDY = "study", "研修"
+
+
+class Visibility(models.TextChoices):
+    INTERNAL = "internal", "内部記録（職員のみ）"
+    PUBLISHED = "published", "活動報告として公開"
+
+
+class ActivityLogQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(visibility=Visibility.PUBLISHED, coordinator__is_public=True)
+
+    def for_fiscal_year(self, fy: int):
+        return self.filter(date__range=fiscal_year_range(fy))
+
+
+class ActivityLog(models.Model):
+    coordinator = models.ForeignKey(
+        Coordinator, verbose_name="コーディネーター", on_delete=models.PROTECT, related_name="logs"
+    )
+    date = models.DateField("活動日")
+    district = models.ForeignKey(
+        District,
+        verbose_name="地区社協",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinator_logs",
+    )
+    life_area = models.ForeignKey(
+        LifeArea,
+        verbose_name="日常生活圏域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="coordinator_logs",
+    )
+    kind = models.CharField("活動の種類", max_length=20, choices=LogKind)
+    title = models.CharField("件名", max_length=100)
+    narrative = models.TextField("内容")
+    consultations = count_field("相談件数")
+    referrals = count_field("専門機関へのつなぎ件数")
+    participants = count_field("参加者数")
+    resource = models.ForeignKey(
+        "Resource",
+        verbose_name="関係する地域資源",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="logs",
+    )
+    visibility = models.CharField(
+        "公開範囲", max_length=20, choices=Visibility, default=Visibility.INTERNAL
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="登録者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    objects = ActivityLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "活動記録"
+        verbose_name_plural = "活動記録"
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["visibility", "-date"])]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("coordinators:report", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "活動日に未来の日付は入力できません。"})
+
+
+def log_photo_path(instance, filename):
+    return f"coordinators/logs/{filename}"
+
+
+class ActivityLogPhoto(models.Model):
+    log = models.ForeignKey(
+        ActivityLog, verbose_name="活動記録", on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField("写真", upload_to=log_photo_path, max_length=255)
+    alt_text = models.CharField(
+        "写真の説明（代替テキスト）", max_length=200, help_text="写真に写っていることを短く。"
+    )
+    caption = models.CharField("キャプション", max_length=200, blank=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "活動記録の写真"
+        verbose_name_plural = "活動記録の写真"
+        ordering = ["log", "display_order", "pk"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class ResourceCategory(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("URL名", unique=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "地域資源の分類"
+        verbose_name_plural = "地域資源の分類"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class LifeScene(models.Model):
+    """The part of daily life a resource helps with: 買い物, 外出, 居場所 …"""
+
+    name = models.CharField("名称", max_length=30, unique=True)
+    slug = models.SlugField("URL名", unique=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "暮らしの場面"
+        verbose_name_plural = "暮らしの場面"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Formality(models.TextChoices):
+    FORMAL = "formal", "公的なサービス"
+    INFORMAL = "informal", "住民の支え合い"
+
+
+class ResourceQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Resource(models.Model):
+    name = models.CharField("名称", max_length=100)
+    reading = KanaReadingField("よみがな")
+    category = models.ForeignKey(
+        ResourceCategory, verbose_name="分類", on_delete=models.PROTECT, related_name="resources"
+    )
+    life_scenes = models.ManyToManyField(
+        LifeScene, verbose_name="役立つ暮らしの場面", blank=True, related_name="resources"
+    )
+    formality = models.CharField("種別", max_length=10, choices=Formality)
+    district = models.ForeignKey(
+        District,
+        verbose_name="地区社協",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resources",
+        help_text="市全域で利用できるときは空欄。",
+    )
+    summary = models.CharField("一行紹介", max_length=120, blank=True)
+    description = models.TextField("紹介", blank=True)
+    help_offered = models.TextField(
+        "できるお手伝い",
+        blank=True,
+        help_text="1行に1つ（例: 掃除、買い物の代行、外出時の付き添い）。",
+    )
+    how_to_ask = models.TextField(
+        "利用のしかた", blank=True, help_text="申し込み先、費用、事前の登録など。"
+    )
+    schedule = models.CharField("開いている日時", max_length=100, blank=True)
+    postal_code = PostalCodeField("郵便番号", blank=True)
+    address = models.CharField("所在地", max_length=200, blank=True)
+    latitude = models.DecimalField(
+        "緯度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(46)],
+    )
+    longitude = models.DecimalField(
+        "経度",
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(122), MaxValueValidator(154)],
+    )
+    contact_name = models.CharField("連絡先の名称", max_length=100, blank=True)
+    contact_phone = PhoneNumberField("連絡先の電話番号", blank=True)
+    contact_email = models.EmailField("連絡先のメールアドレス", blank=True)
+    website = models.URLField("ホームページ", blank=True)
+    is_public = models.BooleanField("公開する", default=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "地域資源"
+        verbose_name_plural = "地域資源"
+        ordering = ["reading", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="resource_position_has_both_coordinates",
+                violation_error_message="緯度と経度は両方入力するか、両方空欄にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("resources:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                {"longitude": "緯度と経度は両方入力するか、両方空欄にしてください。"}
+            )
+
+    @property
+    def help_items(self) -> list[str]:
+        return [line.strip() for line in self.help_offered.splitlines() if line.strip()]

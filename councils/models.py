@@ -1,0 +1,611 @@
+"""協議体 (the councils of the 生活支援体制整備事業), the areas they cover and their meetings.
+
+Layer 1 covers the whole city; each layer-2 council covers one 日常生活圏域
+(`LifeArea`), which is made of districts. A council meets by a monthly rule
+(原則第3火曜日, 月末の月曜日) that the site turns into the next expected dates;
+each `Meeting` then records what actually happened, including the ones that
+were cancelled, postponed or held on paper, which stay in the archive.
+"""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from districts.models import District
+from shakyo_portal.dates import format_time
+from shakyo_portal.fields import KanaReadingField
+from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.models import Office
+from shakyo_portal.recurrence import Weekday, monthly_dates
+
+MONTHS_IN_FISCAL_ORDER = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
+
+
+def parse_months(text: str) -> frozenset[int]:
+    """ "5,7,9" -> {5, 7, 9}; ValueError for anything but months 1–12."""
+    parts = [p.strip() for p in text.replace("、", ",").split(",")]
+    months = frozenset(int(p) for p in parts if p)
+    if any(not 1 <= m <= 12 for m in months):
+        raise ValueError(text)
+    return months
+
+
+class LifeAreaKind(models.TextChoices):
+    JUNIOR_HIGH = "junior_high", "中学校区"
+    ELEMENTARY = "elementary", "小学校区"
+    COMPREHENSIVE_CARE = "comprehensive_care", "地域包括支援センター区域"
+    DISTRICT = "district", "地区"
+
+
+class LifeArea(models.Model):
+    name = models.CharField("圏域名", max_length=50, help_text="例: 総社西中学校区")
+    reading = KanaReadingField("よみがな")
+    slug = models.SlugField("URL名", unique=True)
+    kind = models.CharField("圏域の種類", max_length=20, choices=LifeAreaKind)
+    districts = models.ManyToManyField(
+        District, verbose_name="含まれる地区社協", blank=True, related_name="life_areas"
+    )
+    description = models.TextField("説明", blank=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "日常生活圏域"
+        verbose_name_plural = "日常生活圏域"
+        ordering = ["display_order", "reading", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Layer(models.IntegerChoices):
+    CITY = 1, "第1層（市全域）"
+    AREA = 2, "第2層（日常生活圏域）"
+
+
+class MeetingRule(models.TextChoices):
+    NTH_WEEKDAY = "nth", "毎月第N曜日"
+    LAST_WEEKDAY = "last", "月末の曜日"
+    IRREGULAR = "irregular", "不定期"
+
+
+class CouncilQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Council(models.Model):
+    name = models.CharField("名称", max_length=100, help_text="例: 生活支援サービス検討委員会")
+    nickname = models.CharField(
+        "愛称", max_length=50, blank=True, help_text="例: いい輪ネットおがわ"
+    )
+    reading = KanaReadingField("よみがな")
+    slug = models.SlugField("URL名", unique=True)
+    layer = models.PositiveSmallIntegerField("層", choices=Layer)
+    life_area = models.ForeignKey(
+        LifeArea,
+        verbose_name="日常生活圏域",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="councils",
+        help_text="第2層の協議体では必ず選びます。",
+    )
+    purpose = models.TextField("目的")
+    description = models.TextField("紹介", blank=True)
+    meeting_rule = models.CharField(
+        "定例会の決まり", max_length=10, choices=MeetingRule, default=MeetingRule.IRREGULAR
+    )
+    meeting_week = models.PositiveSmallIntegerField(
+        "第何週",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text="毎月第N曜日のときだけ（1〜5）。",
+    )
+    meeting_weekday = models.PositiveSmallIntegerField(
+        "曜日", choices=Weekday, null=True, blank=True
+    )
+    meeting_months = models.CharField(
+        "開催する月",
+        max_length=30,
+        blank=True,
+        help_text="毎月でないときだけ、半角数字をカンマで区切って入力（例: 5,7,9,11,1,3）。",
+    )
+    meeting_starts_at = models.TimeField("開始時刻", null=True, blank=True)
+    meeting_ends_at = models.TimeField("終了時刻", null=True, blank=True)
+    meeting_as_a_rule = models.BooleanField(
+        "「原則」と表示する", default=True, help_text="日程が変わることがあるとき。"
+    )
+    meeting_place = models.CharField("主な会場", max_length=100, blank=True)
+    office = models.ForeignKey(
+        Office,
+        verbose_name="問合せ窓口",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="councils",
+    )
+    is_public = models.BooleanField("公開する", default=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = CouncilQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "協議体"
+        verbose_name_plural = "協議体"
+        ordering = ["layer", "display_order", "reading", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(layer=Layer.CITY) | Q(life_area__isnull=False),
+                name="council_area_layer_has_life_area",
+                violation_error_message="第2層の協議体には日常生活圏域を選んでください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(meeting_ends_at__isnull=True)
+                | Q(meeting_starts_at__isnull=True)
+                | Q(meeting_ends_at__gt=F("meeting_starts_at")),
+                name="council_meeting_ends_after_start",
+                violation_error_message="終了時刻は開始時刻より後にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("councils:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.layer == Layer.AREA and self.life_area_id is None:
+            errors["life_area"] = "第2層の協議体には日常生活圏域を選んでください。"
+        if self.meeting_rule != MeetingRule.IRREGULAR and self.meeting_weekday is None:
+            errors["meeting_weekday"] = "曜日を選んでください。"
+        if self.meeting_rule == MeetingRule.NTH_WEEKDAY and self.meeting_week is None:
+            errors["meeting_week"] = "第何週かを1〜5から選んでください。"
+        try:
+            parse_months(self.meeting_months)
+        except ValueError:
+            errors["meeting_months"] = "開催する月は1〜12の数字をカンマで区切って入力してください。"
+        if (
+            self.meeting_starts_at
+            and self.meeting_ends_at
+            and self.meeting_ends_at <= self.meeting_starts_at
+        ):
+            errors["meeting_ends_at"] = "終了時刻は開始時刻より後にしてください。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def display_name(self) -> str:
+        """いい輪ネットおがわ（小川地区協議体）, or the name alone."""
+        return f"{self.nickname}（{self.name}）" if self.nickname else self.name
+
+    @property
+    def months(self) -> frozenset[int]:
+        """The months the council meets in; empty means every month.
+
+        Raises ValueError for anything but numbers 1–12 separated by commas.
+        """
+        return parse_months(self.meeting_months)
+
+    @property
+    def schedule_label(self) -> str:
+        """原則第3火曜日 10:00〜12:00, 月末の月曜日, 奇数月の第1金曜日, or 不定期."""
+        if self.meeting_rule == MeetingRule.IRREGULAR or self.meeting_weekday is None:
+            label = "不定期"
+        else:
+            weekday = self.get_meeting_weekday_display()
+            if self.meeting_rule == MeetingRule.LAST_WEEKDAY:
+                day = f"月末の{weekday}"
+            else:
+                day = f"第{self.meeting_week}{weekday}"
+            try:
+                months = sorted(self.months, key=MONTHS_IN_FISCAL_ORDER.index)
+            except ValueError:
+                months = []
+            when = f"{'・'.join(f'{m}月' for m in months)}の{day}" if months else f"毎月{day}"
+            label = f"原則{when}" if self.meeting_as_a_rule else when
+        if self.meeting_starts_at and self.meeting_ends_at:
+            label += f" {format_time(self.meeting_starts_at)}〜{format_time(self.meeting_ends_at)}"
+        elif self.meeting_starts_at:
+            label += f" {format_time(self.meeting_starts_at)}〜"
+        return label
+
+    def expected_dates(self, *, start: date | None = None, count: int = 3) -> list[date]:
+        """The next dates the rule gives, from `start` (today) on; none when irregular."""
+        if self.meeting_rule == MeetingRule.IRREGULAR or self.meeting_weekday is None:
+            return []
+        try:
+            months = self.months
+        except ValueError:
+            return []
+        return monthly_dates(
+            weekday=self.meeting_weekday,
+            week=self.meeting_week if self.meeting_rule == MeetingRule.NTH_WEEKDAY else None,
+            start=start or timezone.localdate(),
+            count=count,
+            months=months,
+        )
+
+
+class MemberRole(models.TextChoices):
+    LOCAL = "local", "地域の活動者"
+    CONNECTING = "connecting", "つなぐ活動者"
+    SUPPORTING = "supporting", "支援の活動者"
+
+
+class Position(models.TextChoices):
+    CHAIR = "chair", "会長"
+    VICE_CHAIR = "vice_chair", "副会長"
+    MEMBER = "member", "委員"
+
+
+class CouncilMemberQuerySet(models.QuerySet):
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(Q(term_start__isnull=True) | Q(term_start__lte=on)).filter(
+            Q(term_end__isnull=True) | Q(term_end__gte=on)
+        )
+
+
+class CouncilMember(models.Model):
+    """An organisation that sits on a council (構成員), and optionally the person it sends."""
+
+    council = models.ForeignKey(
+        Council, verbose_name="協議体", on_delete=models.CASCADE, related_name="members"
+    )
+    organisation = models.CharField(
+        "団体名", max_length=100, help_text="例: 老人クラブ連合会、地域包括支援センター"
+    )
+    role = models.CharField("協議体での役割", max_length=20, choices=MemberRole)
+    position = models.CharField("役職", max_length=20, choices=Position, default=Position.MEMBER)
+    representative_name = models.CharField("代表者の氏名", max_length=50, blank=True)
+    consent_date = models.DateField(
+        "氏名の公開に同意を得た日",
+        null=True,
+        blank=True,
+        help_text="同意がない代表者の氏名は公開されません。",
+    )
+    publish_representative = models.BooleanField("代表者の氏名を公開する", default=False)
+    term_start = models.DateField("任期の開始日", null=True, blank=True)
+    term_end = models.DateField("任期の終了日", null=True, blank=True)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = CouncilMemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "構成員"
+        verbose_name_plural = "構成員"
+        ordering = ["council", "display_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=F("term_start")),
+                name="council_member_term_ends_after_start",
+                violation_error_message="任期の終了日は開始日より後にしてください。",
+            ),
+            models.CheckConstraint(
+                condition=Q(publish_representative=False) | Q(consent_date__isnull=False),
+                name="council_member_publishes_only_with_consent",
+                violation_error_message=(
+                    "氏名を公開するときは、公開に同意を得た日を入力してください。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}（{self.council}）"
+
+    def clean(self):
+        errors = {}
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = "任期の終了日は開始日より後にしてください。"
+        if self.publish_representative and self.consent_date is None:
+            errors["consent_date"] = "氏名を公開するときは、公開に同意を得た日を入力してください。"
+        if self.consent_date and self.consent_date > timezone.localdate():
+            errors["consent_date"] = "同意を得た日に未来の日付は入力できません。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def public_representative(self) -> str:
+        """The representative's name where they consented to it being shown, else ''."""
+        if self.publish_representative and self.consent_date and self.representative_name:
+            return self.representative_name
+        return ""
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", "対面"
+    ONLINE = "online", "オンライン"
+    WRITTEN = "written", "書面開催"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "予定"
+    HELD = "held", "開催済"
+    CANCELLED = "cancelled", "中止"
+    POSTPONED = "postponed", "延期"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(council__is_public=True)
+
+    def upcoming(self, now: datetime | None = None):
+        """Meetings from today on that are still planned, or were called off
+        (so a calendar can show them as cancelled)."""
+        today = timezone.localdate(now) if now else timezone.localdate()
+        return self.filter(held_on__gte=today).exclude(status=MeetingStatus.HELD)
+
+    def for_fiscal_year(self, fy: int):
+        return self.filter(held_on__range=(date(fy, 4, 1), date(fy + 1, 3, 31)))
+
+
+class Meeting(models.Model):
+    council = models.ForeignKey(
+        Council, verbose_name="協議体", on_delete=models.CASCADE, related_name="meetings"
+    )
+    number = models.PositiveSmallIntegerField(
+        "回", null=True, blank=True, help_text="第何回か（年度ごとの通し番号）。"
+    )
+    title = models.CharField("会議名", max_length=100, blank=True, help_text="空欄なら「第N回」")
+    held_on = models.DateField("開催日")
+    starts_at = models.TimeField("開始時刻", null=True, blank=True)
+    ends_at = models.TimeField("終了時刻", null=True, blank=True)
+    format = models.CharField(
+        "開催方法", max_length=20, choices=MeetingFormat, default=MeetingFormat.IN_PERSON
+    )
+    place = models.CharField(
+        "会場", max_length=100, blank=True, help_text="オンラインのときは空欄可"
+    )
+    status = models.CharField(
+        "状態", max_length=20, choices=MeetingStatus, default=MeetingStatus.SCHEDULED
+    )
+    status_reason = models.TextField(
+        "中止・延期の理由", blank=True, help_text="中止・延期のときは必ず入力します（公開）。"
+    )
+    replacement = models.TextField(
+        "代わりに行ったこと", blank=True, help_text="例: 資料を郵送し、書面で意見をいただきました。"
+    )
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="延期後の会議",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaces",
+    )
+    attendees = models.ManyToManyField(
+        CouncilMember, verbose_name="出席した構成員", blank=True, related_name="meetings"
+    )
+    guests = models.CharField(
+        "その他の参加者", max_length=200, blank=True, help_text="例: 総社市長寿介護課、地域住民"
+    )
+    participant_count = models.PositiveIntegerField(
+        "参加者数", null=True, blank=True, validators=[MaxValueValidator(10_000)]
+    )
+    minutes = models.TextField("議事の概要（公開）", blank=True)
+    staff_notes = models.TextField(
+        "職員メモ（非公開）", blank=True, help_text="公開ページ・カレンダー・検索には出ません。"
+    )
+    created_at = models.DateTimeField("登録日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    # Calendar apps replace an event only when its SEQUENCE grows.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会議"
+        verbose_name_plural = "会議"
+        ordering = ["-held_on", "-starts_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message="終了時刻は開始時刻より後にしてください。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} {self.label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("councils:meeting", kwargs={"slug": self.council.slug, "pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = "終了時刻は開始時刻より後にしてください。"
+        if self.ends_at and not self.starts_at:
+            errors["starts_at"] = "終了時刻を入れるときは開始時刻も入力してください。"
+        if self.is_called_off and not self.status_reason.strip():
+            errors["status_reason"] = "中止・延期のときは理由を入力してください。"
+        if self.replaced_by_id is not None and self.replaced_by_id == self.pk:
+            errors["replaced_by"] = "延期後の会議に、この会議自身は選べません。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def label(self) -> str:
+        """令和6年度第2回, or the title staff gave."""
+        if self.title:
+            return self.title
+        year = fiscal_year_label(fiscal_year(self.held_on))
+        return f"{year}第{self.number}回" if self.number else f"{year}の会議"
+
+    @property
+    def fiscal_year(self) -> int:
+        return fiscal_year(self.held_on)
+
+    @property
+    def is_called_off(self) -> bool:
+        return self.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+    def starts(self) -> datetime | None:
+        """The aware start, in Japan time; None for a meeting without a time."""
+        if self.starts_at is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.held_on, self.starts_at))
+
+    def ends(self) -> datetime | None:
+        if self.ends_at is None:
+            return None
+        return timezone.make_aware(datetime.combine(self.held_on, self.ends_at))
+
+
+class AgendaKind(models.TextChoices):
+    REPORT = "report", "報告"
+    INFORMATION = "information", "情報共有"
+    CASE = "case", "事例発表"
+    DISCUSSION = "discussion", "意見交換"
+    DECISION = "decision", "協議"
+    TRAINING = "training", "講演・研修"
+    OTHER = "other", "その他"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    kind = models.CharField("種類", max_length=20, choices=AgendaKind)
+    title = models.CharField("内容", max_length=200)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "議題"
+        verbose_name_plural = "議題"
+        ordering = ["meeting", "display_order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}「{self.title}」"
+
+
+def material_path(instance, filename):
+    return f"councils/materials/{instance.meeting.held_on:%Y}/{filename}"
+
+
+class MeetingMaterial(models.Model):
+    """A PDF handed out at a meeting; public once attached."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="materials"
+    )
+    title = models.CharField("資料名", max_length=200)
+    file = models.FileField("ファイル（PDF）", upload_to=material_path, max_length=255)
+    size = models.PositiveIntegerField("大きさ（バイト）", default=0, editable=False)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "会議資料"
+        verbose_name_plural = "会議資料"
+        ordering = ["meeting", "display_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class AnnualPlan(models.Model):
+    """A council's plan for a 年度, shown as 小美玉's twelve-month table."""
+
+    council = models.ForeignKey(
+        Council, verbose_name="協議体", on_delete=models.CASCADE, related_name="annual_plans"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "年度（西暦）",
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="4月に始まる年の西暦（令和8年度なら2026）。",
+    )
+    note = models.TextField("補足", blank=True)
+
+    class Meta:
+        verbose_name = "年間計画"
+        verbose_name_plural = "年間計画"
+        ordering = ["council", "-fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["council", "fiscal_year"],
+                name="one_annual_plan_per_council_year",
+                violation_error_message="この協議体のこの年度の年間計画は、すでにあります。",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} {self.fiscal_year_label}年間計画"
+
+    @property
+    def fiscal_year_label(self) -> str:
+        return fiscal_year_label(self.fiscal_year)
+
+
+def _month_field(month: int):
+    return models.TextField(f"{month}月", blank=True)
+
+
+class AnnualPlanItem(models.Model):
+    """One row of the table: a line of work (業務内容) and what happens in each month."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, verbose_name="年間計画", on_delete=models.CASCADE, related_name="items"
+    )
+    title = models.CharField("業務内容", max_length=100)
+    apr = _month_field(4)
+    may = _month_field(5)
+    jun = _month_field(6)
+    jul = _month_field(7)
+    aug = _month_field(8)
+    sep = _month_field(9)
+    oct = _month_field(10)
+    nov = _month_field(11)
+    dec = _month_field(12)
+    jan = _month_field(1)
+    feb = _month_field(2)
+    mar = _month_field(3)
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    MONTH_FIELDS = (
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "jan",
+        "feb",
+        "mar",
+    )
+
+    class Meta:
+        verbose_name = "年間計画の項目"
+        verbose_name_plural = "年間計画の項目"
+        ordering = ["plan", "display_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def months(self) -> list[tuple[int, str]]:
+        """[(4, "…"), (5, ""), … (3, "…")]: the row in 年度 order."""
+        return [
+            (month, getattr(self, name))
+            for month, name in zip(MONTHS_IN_FISCAL_ORDER, self.MONTH_FIELDS, strict=True)
+        ]
