@@ -8,6 +8,7 @@ SECRET_KEY must be given. README.md lists every variable.
 from pathlib import Path
 
 import dj_database_url
+import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -122,7 +123,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Leaflet (the 地域資源マップ) comes as a Python package, so a fresh checkout needs no
+# npm and no page loads it from a CDN: it is served as /static/leaflet/leaflet.js.
+STATICFILES_DIRS = [BASE_DIR / "static", ("leaflet", xstatic.pkg.leaflet.BASE_DIR)]
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 MEDIA_URL = "/media/"
@@ -179,12 +182,22 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script or style anywhere, and nothing from another host.
+# 地域資源マップ: 国土地理院's standard tiles unless MAP_TILE_URL names another server
+# (empty turns the map off). The page asks for tiles only after a resident chooses
+# to show the map, so no page contacts another host on its own.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "地図: 国土地理院")
+MAP_TILE_ATTRIBUTION_URL = env_str(
+    "MAP_TILE_ATTRIBUTION_URL", "https://maps.gsi.go.jp/development/ichiran.html"
+)
+_tile_origin = "/".join(MAP_TILE_URL.split("/", 3)[:3]) if "://" in MAP_TILE_URL else ""
+
+# No inline script or style anywhere, and nothing from another host but map tiles.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([_tile_origin] if _tile_origin else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],
