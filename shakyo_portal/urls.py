@@ -14,7 +14,9 @@ urlpatterns = [
     path("salons/", include("salons.urls")),
     path("councils/", include("councils.urls")),
     path("coordinators/", include("coordinators.urls")),
-    path("news/", include("news.urls")),
+    path("resources/", include("coordinators.resource_urls")),
+    # The news app answers under /news/, /events/ and /newsletters/.
+    path("", include("news.urls")),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

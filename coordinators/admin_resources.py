@@ -1,0 +1,1 @@
+"""Admin for 地域資源 and their categories and life scenes."""

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from coordinators import resource_views
+
+app_name = "resources"
+urlpatterns = [
+    path("", resource_views.resource_list, name="index"),
+]
