@@ -20,7 +20,7 @@ import json
 import os
 import random
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 TOP_LEVEL_DISTRICTS = 300
 ACTIVITIES_PER_DISTRICT = 20
@@ -117,6 +117,36 @@ VENUES = ["公会堂", "集会所", "公民館", "コミュニティハウス"]
 PAUSED_EVERY, PREPARING_EVERY, CLOSED_EVERY = 12, 20, 15
 REPORT_YEARS = (2024, 2025)
 
+COUNCIL_SEED = 20260402
+# 60 life areas of five districts each, a layer-2 council for each and one for
+# the city, meeting monthly for three 年度: about 2,200 meetings.
+DISTRICTS_PER_AREA = 5
+MEETING_YEARS = (2024, 2025, 2026)
+MEMBERS_PER_COUNCIL = 12
+AGENDA_PER_MEETING = 3
+PLAN_ROWS = 8
+COUNCIL_ORGANISATIONS = [
+    "老人クラブ連合会", "民生委員児童委員協議会", "シルバー人材センター", "生活協同組合",
+    "地域包括支援センター", "自治会連合会", "ボランティア連絡協議会", "愛育委員会",
+    "商工会", "社会福祉法人", "NPO法人", "市役所長寿介護課",
+]  # fmt: skip
+
+COORDINATOR_SEED = 20260403
+# Coordinator logs at ten times a busy council's volume: 40,000 over three 年度,
+# half of them published; resources at 10 a district.
+LOGS = 40_000
+RESOURCES_PER_DISTRICT = 10
+RESOURCE_CATEGORIES = [
+    ("kayoi", "通いの場"), ("hyakusai", "百歳体操"), ("ninchisho-cafe", "認知症カフェ"),
+    ("idou-hanbai", "移動販売"), ("haishoku", "配食"), ("kaimono", "買い物支援"),
+    ("idou", "移動支援"), ("mimamori", "見守り"), ("volunteer", "ボランティア団体"),
+    ("kodomo-shokudo", "子ども食堂"),
+]  # fmt: skip
+LIFE_SCENES = [
+    ("kaimono", "買い物"), ("gaishutsu", "外出"), ("ibasho", "居場所"),
+    ("kenko", "健康づくり"), ("mimamori", "見守り"), ("kaji", "家事"),
+]  # fmt: skip
+
 # Fixed dates, not today's, so a run next year sees the same data. Nine in ten
 # members are current (no end date); the tenth's term ended, which the pages
 # must leave out.
@@ -145,14 +175,20 @@ def main():
 
     if args.regenerate:
         call_command("flush", interactive=False, verbosity=0)
+    from coordinators.models import Resource
+    from councils.models import Council
     from salons.models import Salon
 
     if SiteProfile.objects.exists() or District.objects.exists():
         print("bench data already present; --regenerate to start over", file=sys.stderr)
-        if not Salon.objects.exists():
-            # A database generated before salons existed gets them added.
-            with transaction.atomic():
+        # A database generated before a part existed gets that part added.
+        with transaction.atomic():
+            if not Salon.objects.exists():
                 generate_salons(random.Random(SALON_SEED))
+            if not Council.objects.exists():
+                generate_councils(random.Random(COUNCIL_SEED))
+            if not Resource.objects.exists():
+                generate_coordinators(random.Random(COORDINATOR_SEED))
     else:
         # A fixed seed: every generated database is the same database.
         rng = random.Random(20240401)
@@ -160,6 +196,8 @@ def main():
             offices = generate_site()
             generate_districts(rng, offices)
             generate_salons(random.Random(SALON_SEED))
+            generate_councils(random.Random(COUNCIL_SEED))
+            generate_coordinators(random.Random(COORDINATOR_SEED))
     print(json.dumps(counts(), ensure_ascii=False))
 
 
@@ -457,6 +495,288 @@ def salon_row(rng, district, n):
     )
 
 
+def generate_councils(rng):
+    """Life areas over the districts, their councils, and three 年度 of meetings."""
+    from datetime import time
+
+    from councils.models import (
+        AgendaItem,
+        AgendaKind,
+        AnnualPlan,
+        AnnualPlanItem,
+        Council,
+        CouncilMember,
+        Layer,
+        LifeArea,
+        LifeAreaKind,
+        Meeting,
+        MeetingFormat,
+        MeetingRule,
+        MeetingStatus,
+        MemberRole,
+        Position,
+    )
+    from districts.models import District
+    from shakyo_portal.recurrence import monthly_dates
+
+    districts = list(District.objects.top_level().order_by("pk").values_list("pk", flat=True))
+    chunks = [
+        districts[i : i + DISTRICTS_PER_AREA] for i in range(0, len(districts), DISTRICTS_PER_AREA)
+    ]
+    areas = LifeArea.objects.bulk_create(
+        LifeArea(
+            name=f"第{n}圏域",
+            reading=f"だい{n}けんいき",
+            slug=f"area{n:03d}",
+            kind=LifeAreaKind.JUNIOR_HIGH,
+            display_order=n,
+        )
+        for n in range(1, len(chunks) + 1)
+    )
+    LifeArea.districts.through.objects.bulk_create(
+        LifeArea.districts.through(lifearea_id=area.pk, district_id=pk)
+        for area, chunk in zip(areas, chunks, strict=True)
+        for pk in chunk
+    )
+    rules = [
+        dict(meeting_rule=MeetingRule.NTH_WEEKDAY, meeting_week=3, meeting_weekday=1),
+        dict(meeting_rule=MeetingRule.LAST_WEEKDAY, meeting_weekday=0),
+        dict(meeting_rule=MeetingRule.NTH_WEEKDAY, meeting_week=1, meeting_weekday=4),
+        dict(meeting_rule=MeetingRule.IRREGULAR),
+    ]
+    councils = [
+        Council(
+            name="生活支援サービス検討委員会",
+            reading="せいかつしえんさーびすけんとういいんかい",
+            slug="city",
+            layer=Layer.CITY,
+            purpose="市全域の支え合いの仕組みを話し合います。",
+            meeting_starts_at=time(13, 30),
+            meeting_ends_at=time(15, 30),
+            **rules[2],
+        )
+    ] + [
+        Council(
+            name=f"{area.name}地域包括ケア会議",
+            reading=f"{area.reading}ちいきほうかつけあかいぎ",
+            slug=f"c{n:03d}",
+            layer=Layer.AREA,
+            life_area=area,
+            purpose="圏域の困りごとを持ち寄り、支え合いの活動を生み出します。",
+            meeting_starts_at=time(10, 0),
+            meeting_ends_at=time(12, 0),
+            **rules[n % len(rules)],
+        )
+        for n, area in enumerate(areas, start=1)
+    ]
+    councils = Council.objects.bulk_create(councils)
+    members = CouncilMember.objects.bulk_create(
+        CouncilMember(
+            council=council,
+            organisation=COUNCIL_ORGANISATIONS[i % len(COUNCIL_ORGANISATIONS)],
+            role=list(MemberRole)[i % 3],
+            position=Position.CHAIR if i == 0 else Position.MEMBER,
+            representative_name=f"{SURNAMES[i % len(SURNAMES)][0]} {GIVEN_NAMES[i][0]}",
+            consent_date=CONSENT_DATE if i % 2 == 0 else None,
+            publish_representative=i % 2 == 0,
+            term_start=TERM_START,
+            display_order=i,
+        )
+        for council in councils
+        for i in range(MEMBERS_PER_COUNCIL)
+    )
+    meetings = []
+    for council in councils:
+        n = 0
+        for fy in MEETING_YEARS:
+            days = monthly_dates(weekday=1, week=3, start=date(fy, 4, 1), count=12)
+            for number, day in enumerate(days, start=1):
+                n += 1
+                status = (
+                    MeetingStatus.CANCELLED
+                    if n % 17 == 0
+                    else MeetingStatus.HELD
+                    if day < date(2026, 11, 1)
+                    else MeetingStatus.SCHEDULED
+                )
+                meetings.append(
+                    Meeting(
+                        council=council,
+                        number=number,
+                        held_on=day,
+                        starts_at=time(10, 0),
+                        ends_at=time(12, 0),
+                        format=MeetingFormat.WRITTEN if n % 23 == 0 else MeetingFormat.IN_PERSON,
+                        place="総合福祉センター 第1会議室",
+                        status=status,
+                        status_reason=(
+                            "台風の接近のため" if status == MeetingStatus.CANCELLED else ""
+                        ),
+                        participant_count=rng.randint(8, 30),
+                        guests="地域住民",
+                        minutes="各地区の取り組みを報告し、見守りの課題について意見を交わしました。",
+                        staff_notes="次回の資料は一週間前に送る",
+                    )
+                )
+    meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH_SIZE)
+    AgendaItem.objects.bulk_create(
+        (
+            AgendaItem(
+                meeting=meeting,
+                kind=list(AgendaKind)[i % len(AgendaKind)],
+                title=f"議題{i + 1}: 地域の支え合い活動について",
+                display_order=i,
+            )
+            for meeting in meetings
+            for i in range(AGENDA_PER_MEETING)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    by_council = {}
+    for member in members:
+        by_council.setdefault(member.council_id, []).append(member.pk)
+    Meeting.attendees.through.objects.bulk_create(
+        (
+            Meeting.attendees.through(meeting_id=meeting.pk, councilmember_id=pk)
+            for meeting in meetings
+            if meeting.status == MeetingStatus.HELD
+            for pk in by_council[meeting.council_id][:8]
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    plans = AnnualPlan.objects.bulk_create(
+        AnnualPlan(council=council, fiscal_year=fy) for council in councils for fy in (2025, 2026)
+    )
+    AnnualPlanItem.objects.bulk_create(
+        (
+            AnnualPlanItem(
+                plan=plan,
+                title=f"業務{i + 1}",
+                display_order=i,
+                **dict.fromkeys(AnnualPlanItem.MONTH_FIELDS[i::3], "地域ニーズの把握と情報共有"),
+            )
+            for plan in plans
+            for i in range(PLAN_ROWS)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+
+
+def generate_coordinators(rng):
+    """Coordinators for every life area, 40,000 activity logs and the 地域資源."""
+    from decimal import Decimal
+
+    from coordinators.models import (
+        ActivityLog,
+        Coordinator,
+        CoordinatorKind,
+        Formality,
+        LifeScene,
+        LogKind,
+        Resource,
+        ResourceCategory,
+        Visibility,
+    )
+    from councils.models import LifeArea
+    from districts.models import District
+
+    areas = list(LifeArea.objects.order_by("pk").prefetch_related("districts"))
+    coordinators = Coordinator.objects.bulk_create(
+        [
+            Coordinator(
+                display_name="第1層 コーディネーター",
+                reading="だいいっそうこーでぃねーたー",
+                kind=CoordinatorKind.LIVING_SUPPORT,
+                layer=1,
+                message="市全域の支え合いを応援します。",
+                active_from=TERM_START,
+            )
+        ]
+        + [
+            Coordinator(
+                display_name=f"{area.name} 担当",
+                reading=f"{area.reading}たんとう",
+                kind=list(CoordinatorKind)[n % len(CoordinatorKind)],
+                layer=2,
+                message="地域の集まりにうかがいます。",
+                active_from=TERM_START,
+            )
+            for n, area in enumerate(areas)
+        ]
+    )
+    Coordinator.life_areas.through.objects.bulk_create(
+        Coordinator.life_areas.through(coordinator_id=c.pk, lifearea_id=area.pk)
+        for c, area in zip(coordinators[1:], areas, strict=True)
+    )
+    Coordinator.districts.through.objects.bulk_create(
+        Coordinator.districts.through(coordinator_id=c.pk, district_id=d.pk)
+        for c, area in zip(coordinators[1:], areas, strict=True)
+        for d in area.districts.all()
+    )
+    categories = ResourceCategory.objects.bulk_create(
+        ResourceCategory(name=name, slug=slug, display_order=n)
+        for n, (slug, name) in enumerate(RESOURCE_CATEGORIES)
+    )
+    scenes = LifeScene.objects.bulk_create(
+        LifeScene(name=name, slug=slug, display_order=n)
+        for n, (slug, name) in enumerate(LIFE_SCENES)
+    )
+    districts = list(District.objects.top_level().order_by("pk"))
+    resources = Resource.objects.bulk_create(
+        (
+            Resource(
+                name=f"{district.name}の{categories[i % len(categories)].name}{i + 1}",
+                reading=f"{district.reading}の{i + 1}",
+                category=categories[i % len(categories)],
+                formality=Formality.INFORMAL if i % 3 else Formality.FORMAL,
+                district=district if i % 7 else None,
+                summary="地域の支え合いの場です。",
+                schedule="毎週水曜日 10:00〜12:00",
+                address=f"{district.name}1丁目{i + 1}番地",
+                latitude=Decimal("34.600000") + Decimal(rng.randint(0, 150_000)) / 1_000_000,
+                longitude=Decimal("133.650000") + Decimal(rng.randint(0, 200_000)) / 1_000_000,
+                contact_name="社協 地域共生推進課",
+                contact_phone="0866-92-8552",
+                help_offered="掃除\n買い物の代行\n外出時の付き添い" if i % 10 == 0 else "",
+            )
+            for district in districts
+            for i in range(RESOURCES_PER_DISTRICT)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    Resource.life_scenes.through.objects.bulk_create(
+        (
+            Resource.life_scenes.through(resource_id=r.pk, lifescene_id=scenes[j].pk)
+            for n, r in enumerate(resources)
+            for j in {n % len(scenes), (n * 7) % len(scenes)}
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    area_of = {c.pk: area for c, area in zip(coordinators[1:], areas, strict=True)}
+    start = date(2024, 4, 1)
+    logs = []
+    for n in range(LOGS):
+        coordinator = coordinators[n % len(coordinators)]
+        area = area_of.get(coordinator.pk)
+        logs.append(
+            ActivityLog(
+                coordinator=coordinator,
+                date=start + timedelta(days=rng.randint(0, 960)),
+                life_area=area,
+                district_id=districts[n % len(districts)].pk if area is None else None,
+                kind=list(LogKind)[n % len(LogKind)],
+                title=f"活動記録{n + 1}",
+                narrative="地域の集まりにうかがい、困りごとを聞きました。" * 3,
+                consultations=rng.randint(0, 5),
+                referrals=rng.randint(0, 2),
+                participants=rng.randint(0, 40),
+                resource=resources[n % len(resources)] if n % 5 == 0 else None,
+                visibility=Visibility.PUBLISHED if n % 2 else Visibility.INTERNAL,
+            )
+        )
+    ActivityLog.objects.bulk_create(logs, batch_size=BATCH_SIZE)
+
+
 def district_row(slug, name, reading, office, n, parent=None):
     from districts.models import District
 
@@ -515,6 +835,8 @@ def member_row(rng, district, i):
 
 
 def counts():
+    from coordinators.models import ActivityLog, Coordinator, Resource
+    from councils.models import Council, Meeting
     from districts.models import (
         Activity,
         ActivityType,
@@ -539,6 +861,12 @@ def counts():
         "salons, listed": Salon.objects.listed().count(),
         "activity plans": ActivityPlan.objects.count(),
         "activity reports": ActivityReport.objects.count(),
+        "councils": Council.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "coordinators": Coordinator.objects.count(),
+        "activity logs": ActivityLog.objects.count(),
+        "activity logs, published": ActivityLog.objects.published().count(),
+        "resources": Resource.objects.count(),
     }
 
 
