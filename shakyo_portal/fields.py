@@ -1,10 +1,11 @@
-"""Model and form fields for phone numbers, postal codes and readings.
+"""Model and form fields for phone numbers, postal codes, readings, dates and times.
 
 Every app uses these, so the admin and the public forms accept the same input,
 store the same normalised form and show the same Japanese error beside the field.
 """
 
 import re
+import unicodedata
 
 from django import forms
 from django.db import models
@@ -178,3 +179,83 @@ class ChoicesByIdField(forms.ModelMultipleChoiceField):
                     params={"value": pk},
                 )
         return super()._check_values(value)
+
+
+def _typed(value):
+    """What people type with the Japanese keyboard on, made plain: ２０２６／４／８ and
+    2026ー04ー08 become 2026/4/8 and 2026-04-08."""
+    if not isinstance(value, str):
+        return value
+    return unify_hyphens(unicodedata.normalize("NFKC", value).strip())
+
+
+class _PickerValueMixin:
+    """Show a value typed in another format (a browser without the picker) the way the
+    picker writes it. Something that is no date at all is shown back as typed, in a plain
+    text box: a date box may only hold a date, and the person must see what they typed."""
+
+    def __init__(self, *args, parse, **kwargs):
+        self.parse = parse
+        super().__init__(*args, **kwargs)
+
+    def _unreadable(self, value) -> bool:
+        if not isinstance(value, str) or not value:
+            return False
+        try:
+            self.parse(value)
+        except forms.ValidationError:
+            return True
+        return False
+
+    def format_value(self, value):
+        if isinstance(value, str) and value and not self._unreadable(value):
+            value = self.parse(value)
+        return super().format_value(value)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self._unreadable(value):
+            context["widget"]["type"] = "text"
+        return context
+
+
+class DatePickerInput(_PickerValueMixin, forms.DateInput):
+    input_type = "date"
+
+
+class TimePickerInput(_PickerValueMixin, forms.TimeInput):
+    input_type = "time"
+
+
+class LenientDateField(forms.DateField):
+    """A date from the calendar picker, or typed as ２０２６/４/８ or 2026年4月8日."""
+
+    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+    default_error_messages = {
+        "required": "日付を入力してください。",
+        "invalid": "日付は「2026-04-08」のように入力するか、カレンダーから選んでください。",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DatePickerInput(parse=self.to_python, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(_typed(value))
+
+
+class LenientTimeField(forms.TimeField):
+    """A time from the picker, or typed as １０：００ or 10時."""
+
+    input_formats = ["%H:%M", "%H:%M:%S", "%H時%M分", "%H時"]
+    default_error_messages = {
+        "required": "時刻を入力してください。",
+        "invalid": "時刻は「10:00」のように入力してください。",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", TimePickerInput(parse=self.to_python, format="%H:%M"))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(_typed(value))

@@ -25,32 +25,13 @@ from salons.models import (
 )
 from salons.services import REASON_REQUIRED
 from shakyo_portal.dates import format_date
-from shakyo_portal.fields import CountField, MultilineField, limit_messages
+from shakyo_portal.fields import CountField, LenientDateField, MultilineField, limit_messages
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_range
-from shakyo_portal.normalize import unify_hyphens
 from shakyo_portal.uploads import PhotoField
 
 MAX_REASON_LENGTH = 2000
 # What staff type plans in from: the web channel is the organiser's own form.
 PAPER_CHANNELS = [(c.value, c.label) for c in (Channel.POST, Channel.FAX, Channel.COUNTER)]
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
-
-
-class StaffDateField(forms.DateField):
-    """A date typed as 2026-11-22, ２０２６／１１／２２ or 2026年11月22日."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_FORMATS)
-        super().__init__(**kwargs)
-        self.error_messages["required"] = "日付を入力してください。"
-        self.error_messages["invalid"] = "日付は「2026-11-22」のように入力してください。"
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = unify_hyphens(value)
-        return super().to_python(value)
 
 
 def reason_field(*, label, required, help_text) -> forms.CharField:
@@ -240,7 +221,7 @@ class GrantAdjustForm(forms.Form):
 
 
 class GrantPaidForm(forms.Form):
-    paid_on = StaffDateField(label="交付日", help_text="振込などで実際に交付した日")
+    paid_on = LenientDateField(label="交付日", help_text="振込などで実際に交付した日")
 
     def __init__(self, *args, decided_on: date | None = None, **kwargs):
         kwargs.setdefault("initial", {"paid_on": timezone.localdate()})

@@ -39,7 +39,13 @@ from salons.models import (
 )
 from salons.services import save_attachment
 from shakyo_portal.dates import format_date
-from shakyo_portal.fields import ChoicesByIdField, CountField, MultilineField
+from shakyo_portal.fields import (
+    ChoicesByIdField,
+    CountField,
+    LenientDateField,
+    LenientTimeField,
+    MultilineField,
+)
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.kana import reading_sort_key
 from shakyo_portal.uploads import MAX_FILES, AttachmentsField
@@ -68,61 +74,6 @@ class Mode:
 
 def _nfkc(value):
     return unicodedata.normalize("NFKC", value).strip() if isinstance(value, str) else value
-
-
-class _PickerValueMixin:
-    """Show a value typed in another format (a browser without the picker) the way the
-    picker writes it, so the re-shown page stays valid HTML; garbage is shown as typed."""
-
-    def __init__(self, *args, parse, **kwargs):
-        self.parse = parse
-        super().__init__(*args, **kwargs)
-
-    def format_value(self, value):
-        if isinstance(value, str) and value:
-            try:
-                value = self.parse(value)
-            except forms.ValidationError:
-                return value
-        return super().format_value(value)
-
-
-class DatePickerInput(_PickerValueMixin, forms.DateInput):
-    input_type = "date"
-
-
-class TimePickerInput(_PickerValueMixin, forms.TimeInput):
-    input_type = "time"
-
-
-class LenientDateField(forms.DateField):
-    """A date from the calendar picker, or typed as ２０２６/４/８ or 2026年4月8日."""
-
-    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
-    default_error_messages = {
-        "invalid": "日付は「2026-04-08」のように入力するか、カレンダーから選んでください。"
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", DatePickerInput(parse=self.to_python, format="%Y-%m-%d"))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return super().to_python(_nfkc(value))
-
-
-class LenientTimeField(forms.TimeField):
-    """A time from the picker, or typed as １０：００ or 10時."""
-
-    input_formats = ["%H:%M", "%H:%M:%S", "%H時%M分", "%H時"]
-    default_error_messages = {"invalid": "時刻は「10:00」のように入力してください。"}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", TimePickerInput(parse=self.to_python, format="%H:%M"))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return super().to_python(_nfkc(value))
 
 
 class LenientEmailField(forms.EmailField):

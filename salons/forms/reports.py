@@ -17,20 +17,13 @@ from salons.models import (
     ActivityReport,
 )
 from shakyo_portal.dates import format_date
-from shakyo_portal.fields import CountField, MultilineField
+from shakyo_portal.fields import CountField, LenientDateField, MultilineField
 from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.uploads import AttachmentsField
 
 MAX_COMMENT_LENGTH = 2000
 MAX_SPENDING_LINES = 20
-
-
-class ReportDateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ReportForm(HoneypotMixin, forms.Form):
@@ -49,15 +42,7 @@ class ReportForm(HoneypotMixin, forms.Form):
         max_value=MAX_PEOPLE * MAX_SESSIONS,
         help_text="協力者・ボランティアの人数を毎回足した人数。いなければ0",
     )
-    last_held_on = forms.DateField(
-        label="最後に開催した日",
-        widget=ReportDateInput,
-        input_formats=["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"],
-        error_messages={
-            "required": "入力してください。",
-            "invalid": "日付は「2027-03-10」のように入力するか、カレンダーから選んでください。",
-        },
-    )
+    last_held_on = LenientDateField(label="最後に開催した日")
     photos = AttachmentsField(max_files=5, allow_documents=False, required=False)
     comments = MultilineField(
         label="活動の感想・課題",

@@ -705,7 +705,7 @@ def test_marking_a_grant_paid(reviewer, grant):
     for value, message in [
         (tomorrow.isoformat(), "交付日に未来の日付は入力できません。"),
         ("2026-04-01", "交付日は交付決定日"),
-        ("2026-13-01", "日付は「2026-11-22」のように入力してください。"),
+        ("2026-13-01", "日付は「2026-04-08」のように入力するか、カレンダーから選んでください。"),
     ]:
         response = reviewer.post(url, {"paid_on": value})
         assert message in response.content.decode()

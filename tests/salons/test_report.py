@@ -209,7 +209,8 @@ def test_a_day_still_to_come_is_refused(organiser, plan):
 @pytest.mark.parametrize("typed", ["2026-02-30", "あした", "12345"])
 def test_a_date_that_is_not_one_is_explained(organiser, plan, typed):
     html = post_bad(organiser, plan, last_held_on=typed)
-    assert "日付は「2027-03-10」のように" in html
+    assert "日付は「2026-04-08」のように入力するか、カレンダーから選んでください。" in html
+    assert f'<input type="text" name="last_held_on" value="{typed}"' in html
 
 
 @pytest.mark.parametrize("typed", ["-500", "－５００", "ー500"])
