@@ -7,17 +7,18 @@ each `Meeting` then records what actually happened, including the ones that
 were cancelled, postponed or held on paper, which stay in the archive.
 """
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
-from shakyo_portal.dates import format_time
+from shakyo_portal.dates import format_date, format_period, format_time
 from shakyo_portal.fields import KanaReadingField
 from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
 from shakyo_portal.models import Office
@@ -73,9 +74,115 @@ class MeetingRule(models.TextChoices):
     IRREGULAR = "irregular", "不定期"
 
 
+# How many coming dates a council's card and page show.
+UPCOMING_SHOWN = 3
+
+
 class CouncilQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
+
+    def covering(self, district):
+        """Layer-2 councils whose life area takes in `district` (or, for a
+        sub-district, its parent district, which is what areas list)."""
+        ids = [district.pk] if district.parent_id is None else [district.pk, district.parent_id]
+        return self.filter(layer=Layer.AREA, life_area__districts__in=ids).distinct()
+
+    def with_upcoming(self, shown=UPCOMING_SHOWN):
+        """One query more: each council's next `shown` meetings that are not
+        held yet, as `upcoming_meetings` (a window function reads at most that
+        many a council, however long its history)."""
+        return self.prefetch_related(
+            Prefetch(
+                "meetings",
+                queryset=Meeting.objects.upcoming().order_by("held_on", "starts_at", "pk")[:shown],
+                to_attr="upcoming_meetings",
+            )
+        )
+
+    def for_index(self):
+        """/councils/: 3 queries (councils with their area; the areas' public
+        districts; each council's next meetings)."""
+        return (
+            self.public()
+            .select_related("life_area")
+            .prefetch_related(
+                Prefetch(
+                    "life_area__districts",
+                    queryset=District.objects.public(),
+                    to_attr="public_districts",
+                )
+            )
+            .with_upcoming()
+        )
+
+    def for_detail(self):
+        """A council's page: 2 queries (the council with area and office; the
+        area's public districts)."""
+        return (
+            self.public()
+            .select_related("life_area", "office")
+            .prefetch_related(
+                Prefetch(
+                    "life_area__districts",
+                    queryset=District.objects.public(),
+                    to_attr="public_districts",
+                )
+            )
+        )
+
+    def by_life_area(self) -> dict[int, "Council"]:
+        """{life area pk: its public layer-2 council} in one query, for pages of
+        other apps that link an area to the council that covers it."""
+        councils = self.public().filter(layer=Layer.AREA).reverse()
+        # Read in reverse so that, where an area has two, the first in order wins.
+        return {council.life_area_id: council for council in councils}
+
+    def search(self, text: str):
+        """Public councils whose public text mentions `text`. Representatives'
+        names are never searched: finding a council by a name nobody consented
+        to publish would reveal it."""
+        return self.public().filter(
+            Q(name__icontains=text)
+            | Q(nickname__icontains=text)
+            | Q(purpose__icontains=text)
+            | Q(description__icontains=text)
+            | Q(life_area__name__icontains=text)
+        )
+
+
+@dataclass(frozen=True)
+class ComingDate:
+    """A date in a council's coming schedule: a registered meeting, or (meeting
+    None) a date the regular rule gives that nobody has registered yet."""
+
+    on: date
+    starts_at: time | None
+    ends_at: time | None
+    meeting: "Meeting | None" = None
+
+    @property
+    def is_expected(self) -> bool:
+        """Only the rule's 予定（目安）: it may still move."""
+        return self.meeting is None
+
+    @property
+    def is_planned(self) -> bool:
+        """Expected, or a registered meeting that is still on."""
+        return self.meeting is None or self.meeting.status == MeetingStatus.SCHEDULED
+
+    @property
+    def when(self) -> str:
+        return when_label(self.on, self.starts_at, self.ends_at)
+
+
+def when_label(on: date, starts_at: time | None, ends_at: time | None) -> str:
+    """令和8年12月15日(火) 10:00〜12:00, or the date alone without a time."""
+    if starts_at is None:
+        return format_date(on)
+    start = timezone.make_aware(datetime.combine(on, starts_at))
+    end = timezone.make_aware(datetime.combine(on, ends_at)) if ends_at else None
+    return format_period(start, end)
 
 
 class Council(models.Model):
@@ -164,6 +271,8 @@ class Council(models.Model):
         errors = {}
         if self.layer == Layer.AREA and self.life_area_id is None:
             errors["life_area"] = "第2層の協議体には日常生活圏域を選んでください。"
+        if self.layer == Layer.CITY and self.life_area_id is not None:
+            errors["life_area"] = "第1層（市全域）の協議体では、日常生活圏域を空欄にしてください。"
         if self.meeting_rule != MeetingRule.IRREGULAR and self.meeting_weekday is None:
             errors["meeting_weekday"] = "曜日を選んでください。"
         if self.meeting_rule == MeetingRule.NTH_WEEKDAY and self.meeting_week is None:
@@ -196,7 +305,7 @@ class Council(models.Model):
 
     @property
     def schedule_label(self) -> str:
-        """原則第3火曜日 10:00〜12:00, 月末の月曜日, 奇数月の第1金曜日, or 不定期."""
+        """原則毎月第3火曜日 10:00〜12:00, 原則月末の月曜日, 5月・7月の第1金曜日, or 不定期."""
         if self.meeting_rule == MeetingRule.IRREGULAR or self.meeting_weekday is None:
             label = "不定期"
         else:
@@ -209,7 +318,12 @@ class Council(models.Model):
                 months = sorted(self.months, key=MONTHS_IN_FISCAL_ORDER.index)
             except ValueError:
                 months = []
-            when = f"{'・'.join(f'{m}月' for m in months)}の{day}" if months else f"毎月{day}"
+            if months:
+                when = f"{'・'.join(f'{m}月' for m in months)}の{day}"
+            elif self.meeting_rule == MeetingRule.LAST_WEEKDAY:
+                when = day  # 月末 already says "every month"
+            else:
+                when = f"毎月{day}"
             label = f"原則{when}" if self.meeting_as_a_rule else when
         if self.meeting_starts_at and self.meeting_ends_at:
             label += f" {format_time(self.meeting_starts_at)}〜{format_time(self.meeting_ends_at)}"
@@ -231,6 +345,45 @@ class Council(models.Model):
             start=start or timezone.localdate(),
             count=count,
             months=months,
+        )
+
+    def coming_dates(
+        self, meetings, *, today: date | None = None, count: int = UPCOMING_SHOWN
+    ) -> list[ComingDate]:
+        """The council's coming schedule: `meetings` (its meetings from today on
+        that are not held yet), then the rule's expected dates, until `count`
+        dates are planned.
+
+        A called-off meeting stays in the list, marked, but does not count. An
+        expected date is left out in any month that already has a meeting: the
+        meeting is the truth for that month (it may have moved off the rule's
+        day, or been cancelled), and two dates in one month would mislead.
+        """
+        today = today or timezone.localdate()
+        entries = [
+            ComingDate(m.held_on, m.starts_at, m.ends_at, m)
+            for m in meetings
+            if m.held_on >= today and m.status != MeetingStatus.HELD
+        ]
+        missing = count - sum(entry.is_planned for entry in entries)
+        if missing > 0:
+            taken = {(m.on.year, m.on.month) for m in entries}
+            expected = [
+                day
+                for day in self.expected_dates(start=today, count=missing + len(taken))
+                if (day.year, day.month) not in taken
+            ]
+            entries += [
+                ComingDate(day, self.meeting_starts_at, self.meeting_ends_at)
+                for day in expected[:missing]
+            ]
+        return sorted(entries, key=lambda entry: (entry.on, entry.meeting is None))
+
+    def next_date(self, meetings, *, today: date | None = None) -> ComingDate | None:
+        """The next date the council is planned to meet (registered or expected)."""
+        return next(
+            (entry for entry in self.coming_dates(meetings, today=today) if entry.is_planned),
+            None,
         )
 
 
@@ -335,9 +488,70 @@ class MeetingStatus(models.TextChoices):
     POSTPONED = "postponed", "延期"
 
 
+# A subscribed calendar drops an event the day it leaves the feed, so the feed
+# keeps recent meetings for a while; the cap keeps the file small.
+FEED_PAST_DAYS = 60
+FEED_MAX_EVENTS = 200
+
+
 class MeetingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(council__is_public=True)
+
+    def archived(self, today: date | None = None):
+        """What the archive lists: past meetings, whatever became of them, and
+        any held already (a meeting held this morning)."""
+        today = today or timezone.localdate()
+        return self.filter(Q(held_on__lt=today) | Q(status=MeetingStatus.HELD))
+
+    def for_detail(self):
+        """A meeting's page: 1 query here (the meeting, its council and area, the
+        meeting it was postponed to) plus 4 prefetches (agenda, materials,
+        attending members, meetings it replaces)."""
+        return (
+            self.public()
+            .select_related("council__life_area", "replaced_by__council")
+            .prefetch_related(
+                "agenda_items",
+                "materials",
+                Prefetch(
+                    "attendees",
+                    queryset=CouncilMember.objects.order_by("role", "display_order", "pk"),
+                ),
+                Prefetch(
+                    "replaces",
+                    queryset=Meeting.objects.select_related("council").order_by("held_on", "pk"),
+                ),
+            )
+        )
+
+    def for_feed(self, today: date | None = None):
+        """The calendar feed: 2 queries (meetings with their council and the
+        meeting each was postponed to; agenda)."""
+        today = today or timezone.localdate()
+        return (
+            self.public()
+            .filter(held_on__gte=today - timedelta(days=FEED_PAST_DAYS))
+            .select_related("council", "replaced_by")
+            .prefetch_related("agenda_items")
+            .order_by("held_on", "starts_at", "pk")[:FEED_MAX_EVENTS]
+        )
+
+    def search(self, text: str):
+        """Public meetings whose public text mentions `text`. Staff notes are
+        never searched, so no result can hint at what they say."""
+        matching = self.filter(
+            Q(title__icontains=text)
+            | Q(place__icontains=text)
+            | Q(minutes__icontains=text)
+            | Q(guests__icontains=text)
+            | Q(status_reason__icontains=text)
+            | Q(replacement__icontains=text)
+            | Q(agenda_items__title__icontains=text)
+            | Q(council__name__icontains=text)
+            | Q(council__nickname__icontains=text)
+        )
+        return self.public().filter(pk__in=matching.values("pk"))
 
     def upcoming(self, now: datetime | None = None):
         """Meetings from today on that are still planned, or were called off
@@ -440,6 +654,14 @@ class Meeting(models.Model):
             errors["status_reason"] = "中止・延期のときは理由を入力してください。"
         if self.replaced_by_id is not None and self.replaced_by_id == self.pk:
             errors["replaced_by"] = "延期後の会議に、この会議自身は選べません。"
+        elif self.replaced_by_id is not None and self.council_id is not None:
+            later = self.replaced_by
+            if later.council_id != self.council_id:
+                errors["replaced_by"] = "延期後の会議は、同じ協議体の会議から選んでください。"
+            elif self.held_on and later.held_on < self.held_on:
+                errors["replaced_by"] = (
+                    "延期後の会議は、この会議より後の日付の会議を選んでください。"
+                )
         if errors:
             raise ValidationError(errors)
 
@@ -458,6 +680,20 @@ class Meeting(models.Model):
     @property
     def is_called_off(self) -> bool:
         return self.status in (MeetingStatus.CANCELLED, MeetingStatus.POSTPONED)
+
+    @property
+    def when(self) -> str:
+        """令和8年12月15日(火) 10:00〜12:00, or the date alone."""
+        return when_label(self.held_on, self.starts_at, self.ends_at)
+
+    @property
+    def place_label(self) -> str:
+        """Where it is, as a resident needs to know it."""
+        if self.format == MeetingFormat.WRITTEN:
+            return self.place or "書面（資料の送付）"
+        if self.format == MeetingFormat.ONLINE:
+            return f"オンライン（{self.place}）" if self.place else "オンライン"
+        return self.place
 
     def starts(self) -> datetime | None:
         """The aware start, in Japan time; None for a meeting without a time."""
@@ -550,6 +786,9 @@ class AnnualPlan(models.Model):
     def __str__(self):
         return f"{self.council} {self.fiscal_year_label}年間計画"
 
+    def get_absolute_url(self):
+        return f"{self.council.get_absolute_url()}?plan={self.fiscal_year}#plan-heading"
+
     @property
     def fiscal_year_label(self) -> str:
         return fiscal_year_label(self.fiscal_year)
@@ -609,3 +848,32 @@ class AnnualPlanItem(models.Model):
             (month, getattr(self, name))
             for month, name in zip(MONTHS_IN_FISCAL_ORDER, self.MONTH_FIELDS, strict=True)
         ]
+
+    def spans(self) -> list["MonthSpan"]:
+        """The row as its table shows it: months in a row with the same text
+        make one cell, as in 小美玉's plan where one aim runs all year; a month
+        with nothing planned is a cell of its own."""
+        spans: list[MonthSpan] = []
+        for month, text in self.months():
+            text = text.strip()
+            previous = spans[-1] if spans else None
+            if previous and text and previous.text == text:
+                spans[-1] = MonthSpan(previous.first, month, text, previous.length + 1)
+            else:
+                spans.append(MonthSpan(month, month, text, 1))
+        return spans
+
+
+@dataclass(frozen=True)
+class MonthSpan:
+    """Months `first`..`last` (calendar months, in 年度 order) of one plan row."""
+
+    first: int
+    last: int
+    text: str
+    length: int
+
+    @property
+    def label(self) -> str:
+        """4月, or 4月〜3月."""
+        return f"{self.first}月" if self.length == 1 else f"{self.first}月〜{self.last}月"

@@ -1,0 +1,360 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
+from django.db.models import Count, Max, Min
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+
+from councils.forms import (
+    AnnualPlanAdminForm,
+    CouncilAdminForm,
+    MeetingAdminForm,
+    MeetingMaterialAdminForm,
+)
+from councils.models import (
+    AgendaItem,
+    AnnualPlan,
+    AnnualPlanItem,
+    Council,
+    CouncilMember,
+    LifeArea,
+    Meeting,
+    MeetingMaterial,
+)
+from shakyo_portal.dates import format_date
+from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
+
+
+class MeetingFiscalYearFilter(admin.SimpleListFilter):
+    """年度 of the meeting date: 令和7年度 is 2025-04-01 to 2026-03-31."""
+
+    title = "年度"
+    parameter_name = "fiscal_year"
+
+    def lookups(self, request, model_admin):
+        bounds = Meeting.objects.aggregate(first=Min("held_on"), last=Max("held_on"))
+        if bounds["first"] is None:
+            return []
+        first, last = fiscal_year(bounds["first"]), fiscal_year(bounds["last"])
+        return [(str(fy), fiscal_year_label(fy, western=True)) for fy in range(last, first - 1, -1)]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value is None:
+            return queryset
+        if not (value.isascii() and value.isdigit() and 1900 <= int(value) <= 2200):
+            raise IncorrectLookupParameters(value)  # the admin shows the list unfiltered
+        return queryset.for_fiscal_year(int(value))
+
+
+@admin.register(LifeArea)
+class LifeAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "district_names", "display_order"]
+    list_editable = ["display_order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "reading", "slug", "districts__name"]
+    filter_horizontal = ["districts"]
+    fields = ["name", "reading", "slug", "kind", "districts", "description", "display_order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("districts")
+
+    @admin.display(description="含まれる地区社協")
+    def district_names(self, obj):
+        return "、".join(district.name for district in obj.districts.all()) or "—"
+
+
+class CouncilMemberInline(admin.TabularInline):
+    model = CouncilMember
+    fields = [
+        "organisation",
+        "role",
+        "position",
+        "representative_name",
+        "consent_date",
+        "publish_representative",
+        "term_start",
+        "term_end",
+        "display_order",
+    ]
+    extra = 1
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    form = CouncilAdminForm
+    list_display = [
+        "display_name",
+        "layer",
+        "life_area",
+        "schedule_label",
+        "member_count",
+        "meetings_link",
+        "is_public",
+        "display_order",
+    ]
+    list_display_links = ["display_name"]
+    list_editable = ["is_public", "display_order"]
+    list_filter = ["layer", "is_public", ("life_area", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["life_area"]
+    search_fields = ["name", "nickname", "reading", "slug"]
+    autocomplete_fields = ["life_area"]
+    inlines = [CouncilMemberInline]
+    readonly_fields = ["schedule_label", "meetings_link"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "nickname",
+                    "reading",
+                    "slug",
+                    "layer",
+                    "life_area",
+                    "display_order",
+                    "is_public",
+                ]
+            },
+        ),
+        ("紹介", {"fields": ["purpose", "description", "office"]}),
+        (
+            "定例会",
+            {
+                "fields": [
+                    "meeting_rule",
+                    "meeting_week",
+                    "meeting_weekday",
+                    "meeting_months",
+                    "meeting_starts_at",
+                    "meeting_ends_at",
+                    "meeting_as_a_rule",
+                    "meeting_place",
+                    "schedule_label",
+                ],
+                "description": (
+                    "「原則第3火曜日」なら「毎月第N曜日」・第3週・火曜日、"
+                    "「月末の月曜日」なら「月末の曜日」・月曜日を選びます。"
+                    "公開ページでは、この決まりから次の開催日の目安を案内します。"
+                ),
+            },
+        ),
+        ("会議", {"fields": ["meetings_link"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                member_total=Count("members", distinct=True),
+                meeting_total=Count("meetings", distinct=True),
+            )
+        )
+
+    @admin.display(description="名称", ordering="name")
+    def display_name(self, obj):
+        return obj.display_name
+
+    @admin.display(description="定例会")
+    def schedule_label(self, obj):
+        return obj.schedule_label if obj.pk else "—"
+
+    @admin.display(description="構成員の数", ordering="member_total")
+    def member_count(self, obj):
+        return obj.member_total
+
+    @admin.display(description="会議", ordering="meeting_total")
+    def meetings_link(self, obj):
+        if obj.pk is None:
+            return "保存すると、この協議体の会議を登録できます。"
+        changelist = reverse("admin:councils_meeting_changelist")
+        add = reverse("admin:councils_meeting_add")
+        total = getattr(obj, "meeting_total", None)
+        if total is None:
+            total = obj.meetings.count()
+        return format_html(
+            '<a href="{}?council__id__exact={}">会議の一覧（{}件）</a>'
+            ' ・ <a href="{}?council={}">会議を追加する</a>',
+            changelist,
+            obj.pk,
+            total,
+            add,
+            obj.pk,
+        )
+
+
+@admin.register(CouncilMember)
+class CouncilMemberAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisation",
+        "council",
+        "role",
+        "position",
+        "representative_name",
+        "consent_date",
+        "publish_representative",
+        "term_start",
+        "term_end",
+    ]
+    list_filter = [
+        ("council", admin.RelatedOnlyFieldListFilter),
+        "role",
+        "position",
+        "publish_representative",
+    ]
+    list_select_related = ["council"]
+    search_fields = ["organisation", "representative_name", "council__name"]
+    autocomplete_fields = ["council"]
+    fieldsets = [
+        (None, {"fields": ["council", "organisation", "role", "position", "display_order"]}),
+        ("任期", {"fields": ["term_start", "term_end"]}),
+        (
+            "代表者（氏名の公開には同意が必要です）",
+            {
+                "fields": ["representative_name", "consent_date", "publish_representative"],
+                "description": (
+                    "同意を得た日を入れ、「公開する」を選んだときだけ、"
+                    "公開ページに代表者の氏名が載ります。"
+                ),
+            },
+        ),
+    ]
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    fields = ["kind", "title", "display_order"]
+    extra = 1
+
+
+class MeetingMaterialInline(admin.TabularInline):
+    model = MeetingMaterial
+    form = MeetingMaterialAdminForm
+    fields = ["title", "file", "size_label", "display_order"]
+    readonly_fields = ["size_label"]
+    extra = 1
+
+    @admin.display(description="大きさ")
+    def size_label(self, obj):
+        return filesizeformat(obj.size) if obj.size else "—"
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    form = MeetingAdminForm
+    list_display = [
+        "held_on_label",
+        "council",
+        "label",
+        "format",
+        "status",
+        "participant_count",
+        "material_count",
+    ]
+    list_display_links = ["held_on_label", "label"]
+    list_filter = [
+        ("council", admin.RelatedOnlyFieldListFilter),
+        "status",
+        "format",
+        MeetingFiscalYearFilter,
+    ]
+    list_select_related = ["council"]
+    date_hierarchy = "held_on"
+    search_fields = [
+        "title",
+        "place",
+        "minutes",
+        "council__name",
+        "council__nickname",
+        "agenda_items__title",
+    ]
+    autocomplete_fields = ["council", "replaced_by"]
+    inlines = [AgendaItemInline, MeetingMaterialInline]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "council",
+                    "number",
+                    "title",
+                    "held_on",
+                    "starts_at",
+                    "ends_at",
+                    "format",
+                    "place",
+                ]
+            },
+        ),
+        (
+            "中止・延期・書面開催",
+            {
+                "fields": ["status", "status_reason", "replacement", "replaced_by"],
+                "description": (
+                    "中止・延期になった会議も削除せず、状態と理由を入れて残します。"
+                    "公開ページとカレンダーに「中止」「延期」と表示されます。"
+                ),
+            },
+        ),
+        ("参加者", {"fields": ["attendees", "guests", "participant_count"]}),
+        ("記録", {"fields": ["minutes"]}),
+        (
+            "職員メモ（非公開）",
+            {
+                "fields": ["staff_notes"],
+                "description": "公開ページ・カレンダー・検索には出ません。",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(material_total=Count("materials"))
+
+    @admin.display(description="開催日", ordering="held_on")
+    def held_on_label(self, obj):
+        return format_date(obj.held_on)
+
+    @admin.display(description="会議")
+    def label(self, obj):
+        return obj.label
+
+    @admin.display(description="資料", ordering="material_total")
+    def material_count(self, obj):
+        return obj.material_total
+
+
+class AnnualPlanItemInline(admin.TabularInline):
+    """The plan's table as a grid: one row per line of work, a box per month."""
+
+    model = AnnualPlanItem
+    fields = ["title", *AnnualPlanItem.MONTH_FIELDS, "display_order"]
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 10})},
+        models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},
+    }
+    extra = 1
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(admin.ModelAdmin):
+    form = AnnualPlanAdminForm
+    list_display = ["council", "fiscal_year_label", "item_count"]
+    list_filter = [("council", admin.RelatedOnlyFieldListFilter), "fiscal_year"]
+    list_select_related = ["council"]
+    search_fields = ["council__name", "council__nickname", "items__title"]
+    autocomplete_fields = ["council"]
+    inlines = [AnnualPlanItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_total=Count("items"))
+
+    @admin.display(description="年度", ordering="fiscal_year")
+    def fiscal_year_label(self, obj):
+        return fiscal_year_label(obj.fiscal_year, western=True)
+
+    @admin.display(description="項目の数", ordering="item_total")
+    def item_count(self, obj):
+        return obj.item_total

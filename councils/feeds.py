@@ -1,0 +1,104 @@
+"""iCalendar feeds of 協議体 meetings, for calendar apps to subscribe to.
+
+Only registered meetings go in: the dates a rule merely suggests (予定（目安）)
+would sit in people's calendars as if they were fixed. A meeting keeps its UID
+for life and its SEQUENCE grows with every save, so a subscribed calendar
+updates the event in place; a cancelled or postponed one stays in the feed with
+STATUS:CANCELLED, so the calendar shows it called off instead of silently
+dropping it. Nothing from the staff notes is ever written here.
+"""
+
+from datetime import timedelta
+
+from icalendar import Calendar, Event
+from icalendar.enums import CLASS, STATUS, TRANSP
+
+from councils.models import Meeting, MeetingFormat, MeetingStatus
+
+PRODID = "-//shakyo-portal//councils//JA"
+# Calendar apps that honour it check back this often.
+REFRESH = timedelta(hours=6)
+
+MARKS = {
+    MeetingStatus.CANCELLED: "【中止】",
+    MeetingStatus.POSTPONED: "【延期】",
+}
+
+
+def summary(meeting: Meeting) -> str:
+    """【中止】いい輪ネットおがわ（小川地区協議体） 令和8年度第3回（書面開催）."""
+    text = f"{MARKS.get(meeting.status, '')}{meeting.council.display_name} {meeting.label}"
+    if meeting.format == MeetingFormat.WRITTEN:
+        text += "（書面開催）"
+    return text
+
+
+def description(meeting: Meeting, url: str) -> str:
+    lines = []
+    if meeting.status == MeetingStatus.CANCELLED:
+        lines.append(f"この会議は中止になりました。{meeting.status_reason}".strip())
+    elif meeting.status == MeetingStatus.POSTPONED:
+        lines.append(f"この会議は延期になりました。{meeting.status_reason}".strip())
+        if meeting.replaced_by_id:
+            lines.append(f"延期後の日程: {meeting.replaced_by.when}")
+    if meeting.replacement:
+        lines.append(meeting.replacement)
+    agenda = list(meeting.agenda_items.all())
+    if agenda:
+        lines.append("議題:")
+        lines += [f"・{item.get_kind_display()}「{item.title}」" for item in agenda]
+    lines.append(f"詳しくは: {url}")
+    return "\n".join(lines)
+
+
+def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
+    start = meeting.starts()
+    if start is None:
+        # A meeting without a time is an all-day event; DTEND is exclusive.
+        start, end = meeting.held_on, meeting.held_on + timedelta(days=1)
+    else:
+        end = meeting.ends()
+    called_off = meeting.is_called_off
+    event = Event.new(
+        uid=f"council-meeting-{meeting.pk}@{host}",
+        stamp=meeting.updated_at,
+        created=meeting.created_at,
+        last_modified=meeting.updated_at,
+        sequence=meeting.sequence,
+        start=start,
+        end=end,
+        summary=summary(meeting),
+        description=description(meeting, url),
+        location=meeting.place_label or None,
+        url=url,
+        status=STATUS.CANCELLED if called_off else STATUS.CONFIRMED,
+        classification=CLASS.PUBLIC,
+        # Nobody needs to keep the time free for a meeting that will not take
+        # place, or for one held on paper.
+        transparency=(
+            TRANSP.TRANSPARENT
+            if called_off or meeting.format == MeetingFormat.WRITTEN
+            else TRANSP.OPAQUE
+        ),
+    )
+    return event
+
+
+def meetings_calendar(meetings, *, key: str, name: str, about: str, host: str, url_for) -> bytes:
+    """The feed as bytes. `key` names the feed for good (councils, council-<slug>);
+    `url_for(meeting)` gives a meeting page's absolute URL."""
+    calendar = Calendar.new(
+        prodid=PRODID,
+        name=name,
+        description=about,
+        method="PUBLISH",
+        refresh_interval=REFRESH,
+        # A fixed UID: the same feed is the same calendar on every request.
+        uid=f"{key}@{host}",
+    )
+    calendar.add("X-WR-TIMEZONE", "Asia/Tokyo")
+    calendar.add("X-PUBLISHED-TTL", "PT6H")  # the older way to say REFRESH-INTERVAL
+    for meeting in meetings:
+        calendar.add_component(meeting_event(meeting, host=host, url=url_for(meeting)))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

@@ -1,0 +1,145 @@
+"""fixtures/demo_councils.py: what it adds loads, passes every check staff
+would meet, and shows what the demo is meant to show."""
+
+import datetime
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from councils.models import (
+    AnnualPlan,
+    Council,
+    CouncilMember,
+    Layer,
+    LifeArea,
+    Meeting,
+    MeetingFormat,
+    MeetingStatus,
+)
+from shakyo_portal.fiscal import fiscal_year
+from tests.factories import DistrictFactory, OfficeFactory, SiteProfileFactory
+
+MODULE = Path(__file__).resolve().parents[2] / "fixtures" / "demo_councils.py"
+SLUGS = [
+    "soja", "tokiwa", "misu", "hattori", "azo", "ikeda", "hada",
+    "kamiari", "kushiro", "yamada", "shinbo", "showa", "yamate", "kiyone",
+]  # fmt: skip
+TODAY = datetime.date(2026, 11, 22)
+
+
+def demo_module():
+    spec = importlib.util.spec_from_file_location("demo_councils", MODULE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build(ctx):
+    objects = []
+
+    def add(model, pk, **fields):
+        objects.append({"model": model, "pk": pk, "fields": fields})
+
+    demo_module().build(add, ctx)
+    return objects
+
+
+@pytest.fixture
+def loaded(db, tmp_path):
+    SiteProfileFactory()
+    office = OfficeFactory()
+    ctx = {
+        "district_pk": {slug: DistrictFactory(slug=slug).pk for slug in SLUGS},
+        "office_pk": office.pk,
+        "staff_user_key": ["shokuin"],
+        "today": TODAY,
+    }
+    objects = build(ctx)
+    fixture = tmp_path / "councils.json"
+    fixture.write_text(json.dumps(objects, ensure_ascii=False))
+    call_command("loaddata", str(fixture), verbosity=0)
+    return ctx
+
+
+def test_the_demo_is_deterministic():
+    ctx = {"district_pk": {s: n for n, s in enumerate(SLUGS, 1)}, "office_pk": 1, "today": TODAY}
+    first = build(dict(ctx))
+    assert first == build(dict(ctx))
+    assert len(first) > 100
+
+
+def test_it_hands_on_the_keys_later_modules_use(loaded):
+    assert set(loaded["life_area_pk"]) == {
+        "soja-chu",
+        "soja-higashi-chu",
+        "soja-nishi-chu",
+        "showa-chu",
+    }
+    assert "seikatsu-shien" in loaded["council_pk"]
+    for slug, pk in loaded["council_pk"].items():
+        assert Council.objects.get(pk=pk).slug == slug
+
+
+def test_everything_passes_the_checks_staff_meet(loaded):
+    for model in [LifeArea, Council, CouncilMember, Meeting, AnnualPlan]:
+        for obj in model.objects.all():
+            obj.full_clean()
+
+
+def test_the_soja_structure(loaded):
+    city = Council.objects.get(layer=Layer.CITY)
+    assert city.name == "生活支援サービス検討委員会"
+    areas = Council.objects.filter(layer=Layer.AREA)
+    assert areas.count() == 4
+    assert all("圏域地域包括ケア会議" in c.name for c in areas)
+    assert areas.exclude(nickname="").count() == 1
+    # Every district is in exactly one 中学校区.
+    covered = list(LifeArea.objects.values_list("districts__slug", flat=True))
+    assert sorted(covered) == sorted(SLUGS)
+    labels = {c.slug: c.schedule_label for c in Council.objects.all()}
+    assert labels["soja-chu"] == "原則毎月第3火曜日 10:00〜12:00"
+    assert labels["soja-higashi-chu"] == "原則月末の月曜日 10:00〜12:00"
+    assert "5月・7月・9月・11月・1月・3月" in labels["seikatsu-shien"]
+    assert labels["showa-chu"] == "不定期"
+
+
+def test_meetings_across_three_fiscal_years_with_the_special_ones(loaded):
+    years = {fiscal_year(day) for day in Meeting.objects.values_list("held_on", flat=True)}
+    assert {2024, 2025, 2026} <= years
+    cancelled = Meeting.objects.get(status=MeetingStatus.CANCELLED)
+    assert cancelled.status_reason and cancelled.replacement
+    written = Meeting.objects.get(format=MeetingFormat.WRITTEN)
+    assert written.replacement
+    postponed = Meeting.objects.get(status=MeetingStatus.POSTPONED)
+    assert postponed.replaced_by.number == postponed.number
+    coming = Meeting.objects.filter(held_on__gt=TODAY, status=MeetingStatus.SCHEDULED)
+    assert coming.count() >= 3
+    assert not Meeting.objects.filter(held_on__gt=TODAY, status=MeetingStatus.HELD).exists()
+    assert not Meeting.objects.filter(held_on__lt=TODAY, status=MeetingStatus.SCHEDULED).exists()
+    # Nobody meets while the office is closed over the new year.
+    assert not [
+        d for d in Meeting.objects.values_list("held_on", flat=True) if (d.month, d.day) <= (1, 3)
+    ]
+    assert Meeting.objects.exclude(staff_notes="").exists()
+
+
+def test_members_some_with_consent(loaded):
+    members = CouncilMember.objects.all()
+    named = [m for m in members if m.representative_name]
+    assert any(m.public_representative for m in named)
+    assert any(not m.public_representative for m in named)
+
+
+def test_the_demo_pages_render(resident, loaded):
+    for slug in loaded["council_pk"]:
+        html = resident.get(f"/councils/{slug}/").content.decode()
+        assert "<h1>" in html
+    html = resident.get("/councils/seikatsu-shien/").content.decode()
+    assert '<th scope="row">第2層協議体との連携</th>' in html
+    assert 'colspan="12"' in html
+    for meeting in Meeting.objects.all():
+        assert resident.get(meeting.get_absolute_url()).status_code == 200
+    assert resident.get("/districts/kiyone/").status_code == 200

@@ -1,0 +1,47 @@
+"""{% coming_meetings %}: the next meetings of every public council, for the home page."""
+
+import datetime
+
+from django.template import Context, Template
+from django.utils import timezone
+
+from councils.models import MeetingFormat, MeetingStatus
+from tests.factories import CouncilFactory, MeetingFactory
+
+
+def render(shown=""):
+    return Template(f"{{% load councils %}}{{% coming_meetings {shown} %}}").render(Context())
+
+
+def test_lists_the_next_planned_meetings_in_date_order(db, django_assert_num_queries):
+    today = timezone.localdate()
+    council = CouncilFactory(nickname="いい輪ネットきよね")
+    later = MeetingFactory(council=council, held_on=today + datetime.timedelta(days=9))
+    sooner = MeetingFactory(
+        council=council, held_on=today + datetime.timedelta(days=2), format=MeetingFormat.ONLINE
+    )
+    MeetingFactory(
+        council=council,
+        held_on=today + datetime.timedelta(days=1),
+        status=MeetingStatus.CANCELLED,
+        status_reason="雨",
+        title="中止になった会議",
+    )
+    MeetingFactory(council=council, held_on=today - datetime.timedelta(days=1), title="昨日の会議")
+    MeetingFactory(
+        council=CouncilFactory(is_public=False),
+        held_on=today + datetime.timedelta(days=3),
+        title="非公開の会議",
+    )
+    with django_assert_num_queries(1):
+        html = render()
+    assert html.index(sooner.get_absolute_url()) < html.index(later.get_absolute_url())
+    assert "（オンライン）" in html
+    assert "いい輪ネットきよね" in html
+    for hidden in ["中止になった会議", "昨日の会議", "非公開の会議"]:
+        assert hidden not in html
+    assert later.get_absolute_url() not in render(1)
+
+
+def test_says_so_when_nothing_is_planned(db):
+    assert "予定している協議体の会議はありません。" in render()
