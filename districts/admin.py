@@ -36,6 +36,9 @@ class DistrictAdmin(admin.ModelAdmin):
     list_editable = ["display_order", "is_public"]
     list_filter = ["is_public", ("parent", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "reading", "slug", "area_served"]
+    # The changelist's count annotation drops the model's ordering, and the
+    # autocomplete other admins use pages through this list: it must be ordered.
+    ordering = ["display_order", "reading", "pk"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["member_categories"]
     inlines = [ActivityInline, SubDistrictInline]
