@@ -52,6 +52,22 @@ PAGES = [
     ("salon directory, filtered", "/salons/?target=koreisha&weekday=wed"),
     ("salon directory, keyword", "/salons/?q=%E3%82%B5%E3%83%AD%E3%83%B3"),
     ("salon (schedule, yearly totals)", "/salons/1/"),
+    ("council list", "/councils/"),
+    ("council list, one district", "/councils/?district=d0150"),
+    ("council (members, plan, archive)", "/councils/c001/"),
+    ("council archive, page 2", "/councils/c001/?page=2"),
+    ("council meeting", "/councils/city/meetings/1/"),
+    ("meetings calendar feed", "/councils/calendar.ics"),
+    ("coordinators", "/coordinators/"),
+    ("coordinator reports", "/coordinators/reports/"),
+    ("coordinator reports, page 50", "/coordinators/reports/?page=50"),
+    ("coordinator report", "/coordinators/reports/2/"),
+    ("見える化", "/coordinators/insights/2025/"),
+    ("resource map", "/resources/"),
+    ("resource map, page 3", "/resources/?page=3"),
+    ("resource map, filtered", "/resources/?scene=ibasho&district=d0150"),
+    ("resource map markers", "/resources/map.json"),
+    ("resource", "/resources/1/"),
 ]
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shakyo_bench"

@@ -13,14 +13,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from councils.models import LifeArea
+from councils.models import Council, Layer, LifeArea
 from districts.models import District
+from shakyo_portal.dates import format_date
 from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
-from shakyo_portal.fiscal import fiscal_year_range
+from shakyo_portal.fiscal import fiscal_year, fiscal_year_range
 from shakyo_portal.models import Office
 
 MAX_COUNT = 100_000
@@ -52,6 +53,55 @@ class CoordinatorQuerySet(models.QuerySet):
 
     def public(self):
         return self.filter(is_public=True).active()
+
+    def for_index(self):
+        """The /coordinators/ page: the coordinators with their office (1 query) and
+        3 prefetches: public districts (with parents, for their names), life areas,
+        and each area's public layer-2 council (the page an area links to).
+
+        Each coordinator also counts their published reports, for the link to them.
+        """
+        return (
+            self.public()
+            .select_related("office")
+            .annotate(
+                report_count=Count(
+                    "logs", filter=Q(logs__visibility=Visibility.PUBLISHED), distinct=True
+                )
+            )
+            # An annotated query drops Meta.ordering; the page lists layer 1 first.
+            .order_by(*Coordinator._meta.ordering)
+            .prefetch_related(
+                Prefetch(
+                    "districts",
+                    queryset=District.objects.public().select_related("parent"),
+                    to_attr="public_districts",
+                ),
+                Prefetch(
+                    "life_areas",
+                    queryset=LifeArea.objects.prefetch_related(
+                        Prefetch(
+                            "councils",
+                            queryset=Council.objects.public().filter(layer=Layer.AREA),
+                            to_attr="public_councils",
+                        )
+                    ),
+                    to_attr="covered_areas",
+                ),
+            )
+        )
+
+    def covering(self, district):
+        """The public coordinators who cover `district`: named for it, for its parent
+        district, or for a life area that contains either. One query."""
+        districts = (
+            [district.pk] if district.parent_id is None else [district.pk, district.parent_id]
+        )
+        return (
+            self.public()
+            .filter(Q(districts__in=districts) | Q(life_areas__districts__in=districts))
+            .distinct()
+        )
 
 
 def coordinator_photo_path(instance, filename):
@@ -125,6 +175,18 @@ class Coordinator(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def active_period_label(self) -> str:
+        """令和6年4月1日(月)から, 令和6年4月1日(月)〜令和8年3月31日(火), or 期間の定めなし."""
+        starts, ends = self.active_from, self.active_until
+        if starts and ends:
+            return f"{format_date(starts)}〜{format_date(ends)}"
+        if starts:
+            return f"{format_date(starts)}から"
+        if ends:
+            return f"{format_date(ends)}まで"
+        return "期間の定めなし"
+
 
 class LogKind(models.TextChoices):
     VISIT = "visit", "個別訪問"
@@ -144,10 +206,46 @@ class Visibility(models.TextChoices):
 
 class ActivityLogQuerySet(models.QuerySet):
     def published(self):
+        """Reports anyone may read: published by a coordinator whose page is public.
+
+        Every public page, feed, sitemap and search starts here.
+        """
         return self.filter(visibility=Visibility.PUBLISHED, coordinator__is_public=True)
 
     def for_fiscal_year(self, fy: int):
         return self.filter(date__range=fiscal_year_range(fy))
+
+    def fiscal_years(self) -> list[int]:
+        """The 年度 these logs fall in, newest first.
+
+        One query that returns one row per month with a log (at most 12 a 年度).
+        """
+        months = self.order_by().dates("date", "month")
+        return sorted({fiscal_year(month) for month in months}, reverse=True)
+
+    def in_district(self, district):
+        """Logs for `district` or one of its sub-districts."""
+        return self.filter(Q(district=district) | Q(district__parent=district))
+
+    def in_life_area(self, life_area):
+        """Logs for the area itself or for a district (or sub-district) inside it."""
+        inside = District.objects.filter(
+            Q(life_areas=life_area) | Q(parent__life_areas=life_area)
+        ).values("pk")
+        return self.filter(Q(life_area=life_area) | Q(district__in=inside))
+
+    def for_report_list(self):
+        """One page of /coordinators/reports/: the reports with coordinator and area
+        (1 query) and their photos (1 prefetch)."""
+        return (
+            self.published()
+            .select_related("coordinator", "district__parent", "life_area")
+            .prefetch_related(Prefetch("photos", to_attr="photo_list"))
+        )
+
+    def for_report_detail(self):
+        """One report: with coordinator, area and resource (1 query) and its photos."""
+        return self.for_report_list().select_related("resource")
 
 
 class ActivityLog(models.Model):
@@ -186,7 +284,18 @@ class ActivityLog(models.Model):
         related_name="logs",
     )
     visibility = models.CharField(
-        "公開範囲", max_length=20, choices=Visibility, default=Visibility.INTERNAL
+        "公開範囲",
+        max_length=20,
+        choices=Visibility,
+        default=Visibility.INTERNAL,
+        help_text="公開すると、件名・内容・件数・写真が「活動報告」としてだれでも読めます。",
+    )
+    # A published report's narrative is public; what must stay inside the office
+    # (who asked, what comes next) goes here, so nobody is tempted to write it there.
+    staff_notes = models.TextField(
+        "職員メモ（非公開）",
+        blank=True,
+        help_text="公開範囲にかかわらず、公開ページ・集計・検索には出ません。",
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -215,8 +324,54 @@ class ActivityLog(models.Model):
         return reverse("coordinators:report", kwargs={"pk": self.pk})
 
     def clean(self):
+        errors = {}
         if self.date and self.date > timezone.localdate():
-            raise ValidationError({"date": "活動日に未来の日付は入力できません。"})
+            errors["date"] = "活動日に未来の日付は入力できません。"
+        elif self.date and self.coordinator_id is not None:
+            coordinator = self.coordinator
+            starts, ends = coordinator.active_from, coordinator.active_until
+            if (starts and self.date < starts) or (ends and self.date > ends):
+                errors["date"] = (
+                    f"活動日が{coordinator.display_name}さんの担当の期間"
+                    f"（{coordinator.active_period_label}）の外です。"
+                )
+        if (
+            self.district_id is not None
+            and self.life_area_id is not None
+            and not self.life_area.districts.filter(
+                Q(pk=self.district_id) | Q(children=self.district_id)
+            ).exists()
+        ):
+            errors["district"] = (
+                f"{self.district.name}は{self.life_area.name}に含まれていません。"
+                "地区社協か日常生活圏域のどちらかだけを選んでください。"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_published(self) -> bool:
+        return self.visibility == Visibility.PUBLISHED
+
+    @property
+    def public_district(self):
+        """The district, unless it is hidden from the public (its name with it)."""
+        district = self.district
+        if district is None or not district.is_public:
+            return None
+        if district.parent_id is not None and not district.parent.is_public:
+            return None
+        return district
+
+    @property
+    def area_label(self) -> str:
+        """Where the activity was, as the public pages name it."""
+        district = self.public_district
+        if district is not None:
+            return district.title_name
+        if self.life_area_id is not None:
+            return self.life_area.name
+        return "市全域"
 
 
 def log_photo_path(instance, filename):

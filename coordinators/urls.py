@@ -1,8 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from coordinators import views
 
 app_name = "coordinators"
-# Until this section's own issue lands, its index says whom to ask.
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="coordinators/index.html"), name="index"),
+    path("", views.coordinator_list, name="index"),
+    path("reports/", views.report_list, name="reports"),
+    path("reports/<int:pk>/", views.report_detail, name="report"),
+    path("insights/", views.insights_default, name="insights"),
+    path("insights/<int:year>/", views.insights_year, name="insights_year"),
 ]

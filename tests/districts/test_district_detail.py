@@ -137,9 +137,9 @@ def test_query_count_does_not_grow(resident, district, django_assert_max_num_que
     # site profile, offices, district (+parent, office), sub-districts,
     # activities with types, member categories, member count, published
     # members (one list, counted in Python), the district's salons (salons app),
-    # the district's councils (councils app)
-    with django_assert_max_num_queries(10):
+    # the district's councils (councils app), its coordinators (coordinators app)
+    with django_assert_max_num_queries(11):
         resident.get("/districts/kiyone/")
     make(20)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         resident.get("/districts/kiyone/")

@@ -1,0 +1,176 @@
+"""The public pages: who the coordinators are, the reports they publish, and 見える化.
+
+The reports pages read only `ActivityLog.objects.published()`. 見える化 counts
+every log, as numbers only and with small counts hidden (coordinators/insights.py).
+"""
+
+import re
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from coordinators import insights as tallies
+from coordinators.charts import Series, bar_chart
+from coordinators.forms import ReportFilterForm, YearForm
+from coordinators.models import ActivityLog, Coordinator, Visibility
+from councils.models import LifeArea
+from districts.models import District
+from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+
+COORDINATORS_PER_PAGE = 30
+REPORTS_PER_PAGE = 20
+
+
+@require_safe
+def coordinator_list(request):
+    """Who covers which area, and how to reach them through the office.
+
+    Queries: the count, the page of coordinators with their office and report
+    counts, their districts, their life areas and those areas' councils.
+    """
+    page = Paginator(Coordinator.objects.for_index(), COORDINATORS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    # Most coordinators share one office: its details are shown once, below them all.
+    offices = list({c.office.pk: c.office for c in page.object_list if c.office}.values())
+    return render(
+        request,
+        "coordinators/index.html",
+        {"page": page, "coordinators": page.object_list, "offices": offices},
+    )
+
+
+@require_safe
+def report_list(request):
+    """Published reports, newest first, narrowed by the GET form.
+
+    Queries, whatever the data size: the form's districts, life areas,
+    coordinators and 年度; the count; the page of reports (with coordinator and
+    area); their photos.
+    """
+    form = ReportFilterForm(
+        request.GET,
+        districts=list(District.objects.public()),
+        life_areas=list(LifeArea.objects.all()),
+        coordinators=list(
+            Coordinator.objects.filter(
+                is_public=True, logs__visibility=Visibility.PUBLISHED
+            ).distinct()
+        ),
+        years=ActivityLog.objects.published().fiscal_years(),
+    )
+    form.is_valid()
+    reports = form.filter(ActivityLog.objects.for_report_list())
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coordinators/report_list.html",
+        {
+            "form": form,
+            "page": page,
+            "reports": page.object_list,
+            "active_filters": form.active_filters(),
+        },
+    )
+
+
+@require_safe
+def report_detail(request, pk):
+    """One published report; an internal log is not found, whoever asks."""
+    report = get_object_or_404(ActivityLog.objects.for_report_detail(), pk=pk)
+    resource = report.resource if report.resource and report.resource.is_public else None
+    return render(
+        request, "coordinators/report_detail.html", {"report": report, "resource": resource}
+    )
+
+
+def parse_year(value: str) -> int | None:
+    """2026 from the address bar; None for anything else (²⁰²⁶, 令和8, 99999)."""
+    return int(value) if re.fullmatch(r"(19|20|21)[0-9]{2}", value) else None
+
+
+@require_safe
+def insights_default(request):
+    """見える化 of the current 年度 (or the latest with activities); ?year= from the
+    year form goes to that 年度's own address."""
+    years = ActivityLog.objects.fiscal_years()
+    notice = ""
+    if "year" in request.GET:
+        year = parse_year(request.GET["year"])
+        if year in years:
+            return redirect("coordinators:insights_year", year=year)
+        notice = "指定された年度の集計はないため、"
+    current = current_fiscal_year()
+    fy = current if current in years or not years else years[0]
+    if notice:
+        notice += f"{fiscal_year_label(fy)}の集計を表示しています。"
+    return render_insights(request, fy, years, notice=notice)
+
+
+@require_safe
+def insights_year(request, year):
+    years = ActivityLog.objects.fiscal_years()
+    if year not in years:
+        raise Http404("その年度の集計はありません。")
+    return render_insights(request, year, years)
+
+
+def render_insights(request, fy, years, *, notice=""):
+    """Queries: the 年度 with activities (by the caller), the counts by kind, the counts
+    by area and the names of those areas."""
+    result = tallies.insights(fy).protected()
+    return render(
+        request,
+        "coordinators/insights.html",
+        {
+            "fiscal_year": fy,
+            "insights": result,
+            "years": years,
+            "year_form": YearForm(years=years, selected=fy) if len(years) > 1 else None,
+            "notice": notice,
+            "small": tallies.SMALL,
+            "kind_chart": kind_chart(result),
+            "area_chart": area_chart(result),
+        },
+    )
+
+
+def kind_chart(result):
+    if result.is_empty:
+        return None
+    rows = result.by_kind
+    busiest = max(rows, key=lambda row: row.logs)
+    return bar_chart(
+        chart_id="chart-kind",
+        title=f"{fiscal_year_label(result.fiscal_year)} 活動の種類ごとの件数",
+        description=(
+            f"横棒グラフ。最も多いのは{busiest.label}（{busiest.logs:,}件）。"
+            "種類ごとの件数は、グラフの下の表のとおりです。"
+        ),
+        labels=[row.label for row in rows],
+        series=[Series("活動", [row.logs for row in rows])],
+    )
+
+
+def area_chart(result):
+    rows = result.by_area
+    if result.is_empty:
+        return None
+    return bar_chart(
+        chart_id="chart-area",
+        title=f"{fiscal_year_label(result.fiscal_year)} 地区・圏域ごとの相談件数とつなぎ件数",
+        description=(
+            "横棒グラフ。地区・圏域ごとに、相談件数（塗りつぶしの棒）と"
+            "専門機関へのつなぎ件数（斜線の棒）を並べています。"
+            "件数の少ない地区・圏域は非公表です。"
+            "地区・圏域ごとの件数は、グラフの下の表のとおりです。"
+        ),
+        labels=[row.label for row in rows],
+        series=[
+            Series("相談件数", [row.consultations_shown for row in rows]),
+            Series("つなぎ件数", [row.referrals_shown for row in rows]),
+        ],
+        hidden_text=tallies.HIDDEN_TEXT,
+    )
