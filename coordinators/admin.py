@@ -5,11 +5,8 @@ log starts as theirs. CSV exports are actions on the chosen logs, so the
 changelist's filters (年度, coordinator, area, kind) decide what goes in.
 """
 
-import re
-
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
@@ -25,7 +22,7 @@ from coordinators.forms import (
     CoordinatorAdminForm,
 )
 from coordinators.models import ActivityLog, ActivityLogPhoto, Coordinator
-from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
+from shakyo_portal.listfilters import fiscal_year_filter
 
 
 @admin.register(Coordinator)
@@ -87,23 +84,6 @@ class CoordinatorAdmin(admin.ModelAdmin):
         return obj.active_period_label
 
 
-class FiscalYearFilter(admin.SimpleListFilter):
-    title = "年度"
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        years = ActivityLog.objects.fiscal_years()
-        return [(str(fy), fiscal_year_label(fy, western=True)) for fy in years]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        if not re.fullmatch(r"[0-9]{4}", value):
-            raise IncorrectLookupParameters(value)  # the admin shows the list unfiltered
-        return queryset.filter(date__range=fiscal_year_range(int(value)))
-
-
 class MineFilter(admin.SimpleListFilter):
     title = "担当"
     parameter_name = "mine"
@@ -151,7 +131,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
     ]
     list_display_links = ["date", "title"]
     list_filter = [
-        FiscalYearFilter,
+        fiscal_year_filter(date_field="date"),
         MineFilter,
         ("coordinator", admin.RelatedOnlyFieldListFilter),
         ("district", admin.RelatedOnlyFieldListFilter),

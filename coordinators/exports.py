@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coordinators.insights import insights
 from coordinators.models import ActivityLog
-from salons.exports import csv_response
+from shakyo_portal.csvexport import csv_response
 from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
 
 LOG_HEADER = [

@@ -4,8 +4,6 @@ The reports pages read only `ActivityLog.objects.published()`. 見える化 coun
 every log, as numbers only and with small counts hidden (coordinators/insights.py).
 """
 
-import re
-
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +15,7 @@ from coordinators.forms import ReportFilterForm, YearForm
 from coordinators.models import ActivityLog, Coordinator, Visibility
 from councils.models import LifeArea
 from districts.models import District
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
 
 COORDINATORS_PER_PAGE = 30
 REPORTS_PER_PAGE = 20
@@ -86,11 +84,6 @@ def report_detail(request, pk):
     )
 
 
-def parse_year(value: str) -> int | None:
-    """2026 from the address bar; None for anything else (²⁰²⁶, 令和8, 99999)."""
-    return int(value) if re.fullmatch(r"(19|20|21)[0-9]{2}", value) else None
-
-
 @require_safe
 def insights_default(request):
     """見える化 of the current 年度 (or the latest with activities); ?year= from the
@@ -98,7 +91,7 @@ def insights_default(request):
     years = ActivityLog.objects.fiscal_years()
     notice = ""
     if "year" in request.GET:
-        year = parse_year(request.GET["year"])
+        year = year_in_url(request.GET["year"])
         if year in years:
             return redirect("coordinators:insights_year", year=year)
         notice = "指定された年度の集計はないため、"

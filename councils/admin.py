@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import models
-from django.db.models import Count, Max, Min
+from django.db.models import Count
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -24,29 +23,8 @@ from councils.models import (
     MeetingMaterial,
 )
 from shakyo_portal.dates import format_date
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
-
-
-class MeetingFiscalYearFilter(admin.SimpleListFilter):
-    """年度 of the meeting date: 令和7年度 is 2025-04-01 to 2026-03-31."""
-
-    title = "年度"
-    parameter_name = "fiscal_year"
-
-    def lookups(self, request, model_admin):
-        bounds = Meeting.objects.aggregate(first=Min("held_on"), last=Max("held_on"))
-        if bounds["first"] is None:
-            return []
-        first, last = fiscal_year(bounds["first"]), fiscal_year(bounds["last"])
-        return [(str(fy), fiscal_year_label(fy, western=True)) for fy in range(last, first - 1, -1)]
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
-            return queryset
-        if not (value.isascii() and value.isdigit() and 1900 <= int(value) <= 2200):
-            raise IncorrectLookupParameters(value)  # the admin shows the list unfiltered
-        return queryset.for_fiscal_year(int(value))
+from shakyo_portal.fiscal import fiscal_year_label
+from shakyo_portal.listfilters import fiscal_year_filter
 
 
 @admin.register(LifeArea)
@@ -259,7 +237,7 @@ class MeetingAdmin(admin.ModelAdmin):
         ("council", admin.RelatedOnlyFieldListFilter),
         "status",
         "format",
-        MeetingFiscalYearFilter,
+        fiscal_year_filter(date_field="held_on"),
     ]
     list_select_related = ["council"]
     date_hierarchy = "held_on"

@@ -14,6 +14,12 @@ def fiscal_year(d: date) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
+def year_in_url(value: str) -> int | None:
+    """2026 from the address bar; None for anything else (²⁰²⁶, 令和8, 99999), so a
+    hand-edited link falls back to a default instead of failing."""
+    return int(value) if re.fullmatch(r"(19|20|21)[0-9]{2}", value) else None
+
+
 def fiscal_year_range(fy: int) -> tuple[date, date]:
     """The first and last day of a fiscal year, both included."""
     return date(fy, 4, 1), date(fy + 1, 3, 31)

@@ -1,10 +1,7 @@
 """Pieces the salons admin pages share: the 年度 filter, reference search, the
 confirmation pages behind workflow buttons, read-only inlines."""
 
-import re
-
-from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
@@ -13,8 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from salons.models import Attachment, GrantProgram, normalize_reference
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+from salons.models import Attachment, normalize_reference
+from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
 from shakyo_portal.templatetags.portal import yen as portal_yen
 
 CONFIRM_TEMPLATE = "admin/salons/confirm.html"
@@ -26,43 +23,12 @@ def yen(value) -> str:
     return "—" if value is None else portal_yen(value)
 
 
-def fiscal_year_filter(path_to_year: str):
-    """A 年度 filter whose parameter is the admin's own lookup (program__fiscal_year__exact),
-    so the CSV link can pass the changelist's choice on unchanged."""
-
-    class FiscalYearFilter(admin.SimpleListFilter):
-        title = "年度"
-        parameter_name = f"{path_to_year}__exact"
-
-        def lookups(self, request, model_admin):
-            years = GrantProgram.objects.order_by("-fiscal_year").values_list(
-                "fiscal_year", flat=True
-            )
-            return [(str(fy), fiscal_year_label(fy, western=True)) for fy in years]
-
-        def queryset(self, request, queryset):
-            value = self.value()
-            if value is None:
-                return queryset
-            year = parse_year(value)
-            if year is None:
-                raise IncorrectLookupParameters(value)  # the admin shows the list unfiltered
-            return queryset.filter(**{path_to_year: year})
-
-    return FiscalYearFilter
-
-
-def parse_year(value: str) -> int | None:
-    """2026 from the address bar; None for anything else (²⁰, 99999, 令和8)."""
-    return int(value) if re.fullmatch(r"(19|20|21)[0-9]{2}", value) else None
-
-
 def requested_fiscal_year(request, parameter: str) -> int | None:
     """The 年度 in the query string, the current one when there is none, None when it is bad."""
     value = request.GET.get(parameter)
     if value is None:
         return current_fiscal_year()
-    return parse_year(value)
+    return year_in_url(value)
 
 
 class ReferenceSearchMixin:

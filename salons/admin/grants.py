@@ -12,13 +12,13 @@ from salons.admin.base import (
     ExportMixin,
     ReferenceSearchMixin,
     WorkflowAdminMixin,
-    fiscal_year_filter,
     yen,
 )
 from salons.forms.admin import GrantAdjustForm, GrantPaidForm
 from salons.models import Grant, GrantStatus
 from salons.services import WorkflowError, adjust_grant, mark_grant_paid
 from shakyo_portal.dates import format_date
+from shakyo_portal.listfilters import fiscal_year_filter
 
 
 @admin.register(Grant)
@@ -36,7 +36,7 @@ class GrantAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, admin.Mo
         "decided_on",
         "paid_on",
     ]
-    list_filter = [fiscal_year_filter("plan__program__fiscal_year"), "status"]
+    list_filter = [fiscal_year_filter(year_field="plan__program__fiscal_year"), "status"]
     search_fields = ["plan__reference", "plan__salon_name", "plan__salon__name"]
     search_help_text = "受付番号（R8-0012）かサロン名で探せます。"
     list_select_related = ["plan", "plan__salon"]

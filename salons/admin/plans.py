@@ -14,7 +14,6 @@ from salons.admin.base import (
     ReferenceSearchMixin,
     WorkflowAdminMixin,
     attachment_link,
-    fiscal_year_filter,
     yen,
 )
 from salons.forms.admin import (
@@ -40,6 +39,7 @@ from salons.services import (
     transition,
 )
 from shakyo_portal.dates import format_datetime
+from shakyo_portal.listfilters import fiscal_year_filter
 
 # The button for each review step, as staff say it.
 TRANSITION_LABELS = {
@@ -152,7 +152,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
         "submitted_display",
     ]
     list_filter = [
-        fiscal_year_filter("program__fiscal_year"),
+        fiscal_year_filter(year_field="program__fiscal_year"),
         "status",
         ("district", admin.RelatedOnlyFieldListFilter),
         "kind",

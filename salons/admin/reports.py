@@ -9,7 +9,6 @@ from salons.admin.base import (
     ReadOnlyInline,
     ReferenceSearchMixin,
     WorkflowAdminMixin,
-    fiscal_year_filter,
     yen,
 )
 from salons.admin.plans import PlanAttachmentInline
@@ -17,6 +16,7 @@ from salons.forms.admin import ReportDecisionForm
 from salons.models import ActivityReport, BudgetLine, ReportStatus
 from salons.services import WorkflowError, confirm_report, return_report
 from shakyo_portal.dates import format_date, format_datetime
+from shakyo_portal.listfilters import fiscal_year_filter
 
 
 class SpendingLineInline(ReadOnlyInline, admin.TabularInline):
@@ -49,7 +49,7 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
         "status",
         "submitted_display",
     ]
-    list_filter = ["status", fiscal_year_filter("plan__program__fiscal_year")]
+    list_filter = ["status", fiscal_year_filter(year_field="plan__program__fiscal_year")]
     fiscal_year_parameter = "plan__program__fiscal_year__exact"
     search_fields = ["plan__reference", "plan__salon_name", "plan__salon__name"]
     list_select_related = ["plan", "plan__salon"]

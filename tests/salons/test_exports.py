@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from salons.exports import cell
 from salons.models import Grant, PlanStatus
 from salons.services import adjust_grant, mark_grant_paid, submit_plan, transition
+from shakyo_portal.csvexport import cell
 from tests.factories import (
     ActivityPlanFactory,
     ActivityReportFactory,
