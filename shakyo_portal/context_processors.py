@@ -3,30 +3,52 @@ from functools import cached_property
 from django.urls import reverse
 
 from shakyo_portal import preferences
-from shakyo_portal.models import Office, SiteProfile
+from shakyo_portal.models import EmergencyNotice, Office, SiteProfile
 
 
 class SiteContext:
-    """The council's profile and footer offices, queried only when a template asks."""
+    """The council's profile, footer offices and emergency notices, queried only
+    when a template asks: 2 queries a page, 3 while an emergency notice is up."""
 
     @cached_property
     def profile(self):
-        return SiteProfile.objects.first()
+        return SiteProfile.objects.for_shell().first()
 
     @cached_property
     def offices(self):
         return list(Office.objects.in_footer())
+
+    @cached_property
+    def emergency_notices(self):
+        # The profile's query already said whether any notice is current. A site
+        # whose staff have not entered the council's profile yet shows none.
+        profile = self.profile
+        if profile is None or not profile.has_emergency_notice:
+            return []
+        return list(EmergencyNotice.objects.for_banner())
 
 
 def site(request):
     return {"site": SiteContext()}
 
 
+def _choices(options):
+    """(value, label, the label's reading) for the display controls."""
+    return [
+        (key, label, preferences.LABEL_READINGS.get(label, "")) for key, label in options.items()
+    ]
+
+
+SIZE_CHOICES = _choices(preferences.TEXT_SIZES)
+THEME_CHOICES = _choices(preferences.THEMES)
+
+
 def display_preferences(request):
     return {
         "prefs": preferences.read(request),
-        "text_sizes": preferences.TEXT_SIZES,
-        "themes": preferences.THEMES,
+        "text_sizes": SIZE_CHOICES,
+        "themes": THEME_CHOICES,
+        "furigana_choices": preferences.FURIGANA,
     }
 
 

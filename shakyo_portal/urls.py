@@ -1,14 +1,18 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from shakyo_portal import views
+from shakyo_portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("contact/", views.contact, name="contact"),
+    path("about/", views.about, name="about"),
+    path("about/plan/", views.practice_plan, name="about_plan"),
     path("preferences/", views.set_preferences, name="preferences"),
     path("districts/", include("districts.urls")),
     path("salons/", include("salons.urls")),
@@ -20,7 +24,9 @@ urlpatterns = [
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("favicon.ico", views.favicon),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from shakyo_portal import preferences
-from shakyo_portal.models import Office
+from shakyo_portal.models import Office, PracticePlan, PrivacyPolicy, SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +21,26 @@ def contact(request):
     return render(request, "contact.html", {"offices": Office.objects.all()})
 
 
+@require_safe
+def about(request):
+    """社協について: the council, its 地域福祉実践計画 and its 個人情報保護方針."""
+    # The shell's profile leaves out the introduction, so this page reads it itself.
+    return render(
+        request,
+        "about/about.html",
+        {
+            "profile": SiteProfile.objects.first(),
+            "plan": PracticePlan.objects.published().first(),
+            "privacy_policy": PrivacyPolicy.objects.for_page().first(),
+        },
+    )
+
+
+@require_safe
+def practice_plan(request):
+    return render(request, "about/plan.html", {"plan": PracticePlan.objects.for_page().first()})
+
+
 @require_GET
 def set_preferences(request):
     """Remember a display choice and go back where the reader was."""
@@ -30,10 +50,7 @@ def set_preferences(request):
     ):
         target = "/"
     response = HttpResponseRedirect(target)
-    for key, cookie, allowed in (
-        ("size", preferences.SIZE_COOKIE, preferences.TEXT_SIZES),
-        ("theme", preferences.THEME_COOKIE, preferences.THEMES),
-    ):
+    for key, cookie, allowed in preferences.CHOICES:
         value = request.GET.get(key)
         if value in allowed:
             response.set_cookie(

@@ -52,8 +52,12 @@ def test_shell_renders_before_staff_enter_the_council_profile(resident, db):
         ({"text_size": "xlarge", "theme": "black"}, "size-xlarge theme-black"),
         ({"text_size": "large"}, "size-large theme-white"),
         ({"theme": "yellow"}, "size-standard theme-yellow"),
+        ({"furigana": "on", "theme": "blue"}, "size-standard theme-blue furigana-on"),
         # Unknown values never reach the class attribute.
-        ({"text_size": '"><script>', "theme": "pink"}, "size-standard theme-white"),
+        (
+            {"text_size": '"><script>', "theme": "pink", "furigana": "yes"},
+            "size-standard theme-white",
+        ),
     ],
 )
 def test_display_preferences_are_rendered_server_side(site, cookies, expected):
@@ -68,8 +72,15 @@ def test_current_preference_is_marked(site):
     client = Client()
     client.cookies["text_size"] = "large"
     html = client.get("/").content.decode()
-    assert re.search(r'rel="nofollow" class="chip" aria-current="true">大</a>', html)
-    assert not re.search(r'aria-current="true">特大</a>', html)
+    # Each size and colour is marked with its reading, for the ふりがな over the controls.
+    assert re.search(
+        r'rel="nofollow" class="chip" aria-current="true"><span data-yomi="だい">大</span></a>',
+        html,
+    )
+    assert not re.search(r'aria-current="true"><span data-yomi="とくだい">特大</span></a>', html)
+    assert re.search(
+        r'furigana=off[^"]*" rel="nofollow" class="chip" aria-current="true">なし</a>', html
+    )
 
 
 def test_preference_link_sets_cookie_and_returns(resident, site):
@@ -92,9 +103,30 @@ def test_preference_link_sets_theme(resident, site):
     assert preferences.SIZE_COOKIE not in response.cookies
 
 
-@pytest.mark.parametrize("value", ["huge", "", "<b>", "STANDARD"])
+def test_preference_link_turns_furigana_on_and_off(resident, site):
+    response = resident.get("/preferences/", {"furigana": "on", "next": "/contact/"})
+    assert response["Location"] == "/contact/"
+    cookie = response.cookies[preferences.FURIGANA_COOKIE]
+    assert (cookie.value, cookie["max-age"], cookie["samesite"]) == (
+        "on",
+        preferences.COOKIE_MAX_AGE,
+        "Lax",
+    )
+    assert cookie["httponly"]
+    html = resident.get("/contact/").content.decode()
+    assert 'class="size-standard theme-white furigana-on"' in html
+    assert "<rt>" in html
+    resident.get("/preferences/", {"furigana": "off", "next": "/contact/"})
+    html = resident.get("/contact/").content.decode()
+    assert 'class="size-standard theme-white"' in html
+    assert "<rt>" not in html
+
+
+@pytest.mark.parametrize("value", ["huge", "", "<b>", "STANDARD", "ON", "1"])
 def test_preference_link_ignores_unknown_values(resident, site, value):
-    response = resident.get("/preferences/", {"size": value, "theme": value, "next": "/"})
+    response = resident.get(
+        "/preferences/", {"size": value, "theme": value, "furigana": value, "next": "/"}
+    )
     assert response.status_code == 302
     assert not response.cookies
 
@@ -168,37 +200,33 @@ def test_security_headers(resident, site):
 
 
 def test_no_inline_styles_or_scripts(resident, site):
-    for url in ["/", "/districts/", "/contact/", "/missing/"]:
+    for url in ["/", "/districts/", "/contact/", "/about/", "/about/plan/", "/missing/"]:
         html = resident.get(url).content.decode()
         assert " style=" not in html, url
         assert "<style" not in html, url
         assert "<script" not in html, url
-        assert "http://" not in html and "https://" not in html, url
+        # Nothing is loaded from another host (og:url names this page, and loads nothing).
+        assert not re.search(r'(?:src|href|action)="(?:https?:)?//', html), url
+        assert html.count("http://testserver/") == 1, url
 
 
 def test_favicon_and_robots(resident, site):
     assert resident.get("/favicon.ico")["Location"].endswith("favicon.svg")
     robots = resident.get("/robots.txt")
     assert robots["Content-Type"].startswith("text/plain")
-    assert "Disallow: /admin/" in robots.content.decode()
+    text = robots.content.decode()
+    assert "Disallow: /admin/" in text
+    # The applicant pages hold nothing to index; the sitemap lists what does.
+    assert "Disallow: /salons/plans/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
-@pytest.mark.parametrize("url", ["/councils/", "/coordinators/", "/news/"])
-def test_sections_not_built_yet_show_the_empty_state(resident, site, url):
-    response = resident.get(url)
-    assert response.status_code == 200
-    assert "現在、掲載している情報はありません" in response.content.decode()
-
-
-# /salons/ pins its own queries (tests/salons/test_directory.py).
-@pytest.mark.parametrize("url", ["/", "/councils/", "/coordinators/", "/news/"])
-def test_shell_pages_run_a_fixed_number_of_queries(
-    resident, site, url, django_assert_max_num_queries
-):
+# Each section pins its own page's queries; the shell alone costs two.
+def test_shell_pages_run_a_fixed_number_of_queries(resident, site, django_assert_max_num_queries):
     OfficeFactory.create_batch(10)
-    # site profile, footer offices
+    # site profile (and whether an emergency notice is current), footer offices
     with django_assert_max_num_queries(2):
-        resident.get(url)
+        resident.get("/")
 
 
 def test_404_runs_a_fixed_number_of_queries(resident, site, django_assert_max_num_queries):

@@ -1,4 +1,4 @@
-"""Template filters for the site's dates and 年度: {% load portal %}.
+"""Template filters for the site's dates, 年度 and stored readings: {% load portal %}.
 
 Each returns "" for None or "", so an optional date needs no {% if %} around it.
 """
@@ -6,6 +6,7 @@ Each returns "" for None or "", so an optional date needs no {% if %} around it.
 from datetime import date, datetime
 
 from django import template
+from django.utils.html import format_html
 
 from shakyo_portal.dates import (
     format_date,
@@ -75,3 +76,19 @@ def yen(value):
     if value in (None, ""):
         return ""
     return f"{int(value):,}円"
+
+
+@register.filter
+def yomi(name, reading):
+    """{{ district.name|yomi:district.reading }} -> <span data-yomi="ちゅうおう">中央</span>.
+
+    Marks a name of a place or person with its stored reading, so that with ふりがな
+    on the page shows that reading over it instead of the analyser's guess
+    (shakyo_portal/furigana.py). Only for text in the page's body: never inside an
+    attribute, <title> or <option>. Without a reading, the name alone.
+    """
+    if name in (None, ""):
+        return ""
+    if not reading:
+        return name
+    return format_html('<span data-yomi="{}">{}</span>', reading, name)
