@@ -13,6 +13,7 @@ from coordinators.models import ActivityLog
 from coordinators.resources import public_resources
 from councils.models import Council, Meeting
 from districts.models import District
+from news.sitemaps import EventSitemap, NewsletterSitemap, PostSitemap
 from salons.models import Salon
 
 
@@ -108,4 +109,7 @@ SITEMAPS = {
     "meetings": MeetingSitemap,
     "reports": ActivityReportSitemap,
     "resources": ResourceSitemap,
+    "news": PostSitemap,
+    "events": EventSitemap,
+    "newsletters": NewsletterSitemap,
 }

@@ -16,6 +16,7 @@ from tests.factories import (
     SalonFactory,
     SiteProfileFactory,
 )
+from tests.news.factories import EventFactory, NewsletterIssueFactory, PostFactory
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -113,14 +114,17 @@ def test_sitemap_queries_are_bounded(resident, db, django_assert_max_num_queries
             MeetingFactory(council=council)
             ActivityLogFactory(published=True)
             ResourceFactory(district=district)
+            PostFactory()
+            EventFactory()
+            NewsletterIssueFactory()
 
     make(2)
     # Per section, its count and its rows: pages, districts, salons, councils,
-    # meetings (with their council), reports, resources.
-    with django_assert_max_num_queries(14):
+    # meetings (with their council), reports, resources, posts, events, newsletters.
+    with django_assert_max_num_queries(20):
         resident.get("/sitemap.xml")
     make(20)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):
         resident.get("/sitemap.xml")
 
 

@@ -1,0 +1,204 @@
+"""Registrations for events: taking one, cancelling one, moving one up from the waiting list.
+
+Seats are counted under a lock on the event's row (`SELECT … FOR UPDATE`), so
+two residents pressing 申し込む for the last seat at the same moment cannot
+both get it: the second waits for the first to commit, counts again and goes
+on the waiting list (or is told the event is full). Mail goes out only after
+the transaction commits, so nobody is told of a registration that was rolled
+back.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from news.models import Event, Registration, RegistrationStatus
+from shakyo_portal.models import SiteProfile
+
+logger = logging.getLogger(__name__)
+
+
+class RegistrationRefused(Exception):
+    """The registration cannot be taken; the message is for the resident."""
+
+
+@dataclass(frozen=True)
+class Seats:
+    """What a party of `people` gets, given the seats `taken` of `capacity`."""
+
+    status: RegistrationStatus | None  # None: refused
+    message: str = ""
+
+
+def allocate(*, capacity: int | None, taken: int, people: int, waitlist: bool) -> Seats:
+    """The rule, on its own: a party fits whole or not at all.
+
+    Splitting a family between a seat and the waiting list helps nobody; a
+    party that does not fit goes on the waiting list whole, or is refused with
+    the number of seats left when there is no waiting list.
+    """
+    if capacity is None or taken + people <= capacity:
+        return Seats(RegistrationStatus.CONFIRMED)
+    if waitlist:
+        return Seats(RegistrationStatus.WAITLISTED)
+    left = max(capacity - taken, 0)
+    if left == 0:
+        return Seats(None, "申し訳ありません。定員に達したため、申込の受付を終了しました。")
+    return Seats(
+        None,
+        f"残りの席は{left}人分です。{people}人での申込は受け付けられません。"
+        "人数を減らすか、お問合せ窓口へご相談ください。",
+    )
+
+
+def seats_taken(event: Event) -> int:
+    return (
+        event.registrations.filter(status=RegistrationStatus.CONFIRMED).aggregate(
+            total=Sum("people")
+        )["total"]
+        or 0
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first on the waiting list; None when not waiting."""
+    if not registration.is_waitlisted:
+        return None
+    ahead = Registration.objects.filter(
+        event_id=registration.event_id,
+        status=RegistrationStatus.WAITLISTED,
+        serial__lt=registration.serial,
+    ).count()
+    return ahead + 1
+
+
+def register(
+    *,
+    event: Event,
+    name: str,
+    reading: str,
+    phone: str = "",
+    email: str = "",
+    people: int = 1,
+    accommodations=(),
+    note: str = "",
+    submission_token: str | None = None,
+    now: datetime | None = None,
+) -> tuple[Registration, bool]:
+    """Take a registration for `event`: (the registration, whether it is new).
+
+    A token already used returns the registration it made, so a double click
+    or a reload shows the same confirmation. Raises RegistrationRefused when
+    the form is closed or the event is full without a waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Everyone registering for this event queues here until the one before commits.
+        locked = Event.objects.select_for_update().get(pk=event.pk)
+        if submission_token:
+            used = locked.registrations.filter(submission_token=submission_token).first()
+            if used is not None:
+                return used, False
+        reason = locked.registration_closed_reason(now)
+        if not locked.is_published(now):
+            reason = "この行事は見つかりませんでした。"
+        if reason:
+            raise RegistrationRefused(reason)
+        seats = allocate(
+            capacity=locked.capacity,
+            taken=seats_taken(locked),
+            people=people,
+            waitlist=locked.waitlist,
+        )
+        if seats.status is None:
+            raise RegistrationRefused(seats.message)
+        last = locked.registrations.aggregate(last=Max("serial"))["last"] or 0
+        registration = Registration.objects.create(
+            event=locked,
+            serial=last + 1,
+            name=name,
+            reading=reading,
+            phone=phone,
+            email=email,
+            people=people,
+            note=note,
+            status=seats.status,
+            submission_token=submission_token or None,
+            consented_at=now,
+        )
+        registration.accommodations.set(accommodations)
+        notify(registration, "registered")
+    return registration, True
+
+
+def cancel(registration: Registration) -> Registration:
+    """Staff cancel a registration (the resident called); its seats become free."""
+    with transaction.atomic():
+        Event.objects.select_for_update().get(pk=registration.event_id)
+        Registration.objects.filter(pk=registration.pk).update(
+            status=RegistrationStatus.CANCELLED, updated_at=timezone.now()
+        )
+        registration.status = RegistrationStatus.CANCELLED
+    return registration
+
+
+def promote(registration: Registration) -> Registration:
+    """Move a waiting registration up to 申込済, if its party fits now, and tell them."""
+    with transaction.atomic():
+        event = Event.objects.select_for_update().get(pk=registration.event_id)
+        current = Registration.objects.get(pk=registration.pk)
+        if current.status != RegistrationStatus.WAITLISTED:
+            raise RegistrationRefused(f"{current.reference}はキャンセル待ちではありません。")
+        seats = allocate(
+            capacity=event.capacity, taken=seats_taken(event), people=current.people, waitlist=False
+        )
+        if seats.status is None:
+            raise RegistrationRefused(
+                f"{current.reference}（{current.people}人）は、空いている席が足りないため"
+                "繰り上げられません。"
+            )
+        Registration.objects.filter(pk=current.pk).update(
+            status=RegistrationStatus.CONFIRMED, updated_at=timezone.now()
+        )
+        current.status = RegistrationStatus.CONFIRMED
+        notify(current, "promoted")
+    return current
+
+
+def notify(registration: Registration, template: str) -> None:
+    """E-mail the registrant once the surrounding transaction commits."""
+    recipient = registration.email
+    if not recipient:
+        return  # They gave a phone number only; staff call them if needed.
+    profile = SiteProfile.objects.first()
+    context = {
+        "registration": registration,
+        "event": registration.event,
+        "position": waitlist_position(registration),
+        "accommodations": list(registration.accommodations.all()),
+        "office": registration.event.office,
+        "site_name": getattr(profile, "short_name", "社会福祉協議会"),
+        "site_phone": getattr(profile, "phone", ""),
+        "event_url": settings.SITE_URL + registration.event.get_absolute_url(),
+    }
+
+    def send():
+        text = render_to_string(f"news/email/{template}.txt", context)
+        subject, _, body = text.strip().partition("\n")
+        try:
+            send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
+        except Exception:
+            # The registration is saved and the page says so; a mail server being down
+            # must not turn that into an error page.
+            logger.exception(
+                "Could not send %s mail for registration %s", template, registration.pk
+            )
+
+    transaction.on_commit(send)

@@ -1,0 +1,87 @@
+"""A resident finds an event, registers for it, and sees the confirmation; the next one
+to come finds one seat fewer, and when the seats are gone, the waiting list."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from news.models import Registration, RegistrationStatus
+from tests.factories import OfficeFactory, SiteProfileFactory
+from tests.news.factories import AccommodationFactory, EventFactory, days_from_now
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def lecture(transactional_db):
+    SiteProfileFactory()
+    EventFactory(title="活動発表会", starts_at=days_from_now(2))
+    return EventFactory(
+        title="認知症サポーター養成講座",
+        signup=True,
+        capacity=3,
+        office=OfficeFactory(name="地域共生推進課", phone="0866-92-8552"),
+        starts_at=days_from_now(10, 13),
+        accommodations=[AccommodationFactory(name="手話通訳", slug="shuwa")],
+    )
+
+
+def register(page, *, name, reading, people, email=""):
+    page.goto("/")
+    page.get_by_role("navigation", name="メインメニュー").get_by_role(
+        "link", name="お知らせ"
+    ).click()
+    page.get_by_role("navigation", name="お知らせ・行事のメニュー").get_by_role(
+        "link", name="行事", exact=True
+    ).click()
+    expect(page.locator("h1")).to_have_text("行事のご案内")
+    page.get_by_role("link", name="認知症サポーター養成講座").click()
+    expect(page.locator("h1")).to_have_text("認知症サポーター養成講座")
+    page.get_by_role("link", name=re.compile("この行事に申し込む")).click()
+    expect(page.locator("h1")).to_contain_text("行事の申込")
+    page.get_by_label("氏名").fill(name)
+    page.get_by_label("よみがな").fill(reading)
+    page.get_by_label("電話番号").fill("０９０ー００００ー１２３４")
+    if email:
+        page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("人数").fill(people)
+    page.get_by_label("手話通訳").check()
+    page.get_by_label("個人情報の利用目的に同意します").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="申し込む").dblclick()  # a double click, as people do
+
+
+def test_a_resident_finds_an_event_registers_and_sees_the_confirmation(
+    new_context, live_server, lecture
+):
+    page = new_context().new_page()
+    register(
+        page, name="髙橋 花子", reading="タカハシ ハナコ", people="２", email="hanako@example.jp"
+    )
+    expect(page.locator("h1")).to_have_text("申込を受け付けました")
+    expect(page.locator(".news-reference__number")).to_have_text(f"{lecture.pk}-001")
+    expect(page.locator("main")).to_contain_text("髙橋 花子 様")
+    expect(page.locator("main")).to_contain_text("手話通訳")
+    expect(page.locator("main")).to_contain_text("hanako@example.jp にお送りしました")
+    confirmation = page.url
+    registration = Registration.objects.get()  # the double click registered once
+    assert registration.people == 2 and registration.phone == "090-0000-1234"
+    assert [m.to for m in mail.outbox] == [["hanako@example.jp"]]
+
+    # Back on the event's page, one seat is left.
+    page.get_by_role("link", name="認知症サポーター養成講座").first.click()
+    expect(page.locator(".news-register")).to_contain_text("残り1人")
+
+    # Someone else, wanting two seats, goes on the waiting list.
+    other = new_context().new_page()
+    register(other, name="森 さくら", reading="もり さくら", people="2")
+    expect(other.locator("h1")).to_have_text("キャンセル待ちで受け付けました")
+    expect(other.locator("main")).to_contain_text("キャンセル待ちの1番目")
+    assert Registration.objects.filter(status=RegistrationStatus.WAITLISTED).count() == 1
+
+    # Neither can open the other's confirmation.
+    others = other.url
+    assert other.goto(confirmation).status == 404
+    assert page.goto(others).status == 404
