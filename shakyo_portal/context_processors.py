@@ -52,19 +52,23 @@ def display_preferences(request):
     }
 
 
+# (label, URL name, the URL names of the other sections it stands for)
 NAVIGATION = [
-    ("地区社協", "districts:list"),
-    ("サロン", "salons:index"),
-    ("協議体", "councils:index"),
-    ("コーディネーター", "coordinators:index"),
-    ("お知らせ", "news:index"),
-    ("お問合せ", "contact"),
+    ("地区社協", "districts:list", ()),
+    ("サロン", "salons:index", ()),
+    ("協議体", "councils:index", ()),
+    ("コーディネーター", "coordinators:index", ()),
+    ("地域資源マップ", "resources:index", ()),
+    ("お知らせ", "news:index", ("news:newsletters",)),
+    ("行事", "news:events", ()),
+    ("お問合せ", "contact", ()),
 ]
 
 
 def navigation(request):
     items = []
-    for label, name in NAVIGATION:
+    for label, name, also in NAVIGATION:
         url = reverse(name)
-        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
+        prefixes = (url, *(reverse(other) for other in also))
+        items.append({"label": label, "url": url, "current": request.path.startswith(prefixes)})
     return {"navigation": items}

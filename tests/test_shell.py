@@ -28,7 +28,10 @@ def test_every_page_has_the_shell(resident, site):
     # Global navigation in the council's order.
     nav = re.search(r'<nav class="global-nav".*?</nav>', html, re.S).group(0)
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
-    assert labels == ["地区社協", "サロン", "協議体", "コーディネーター", "お知らせ", "お問合せ"]
+    assert labels == [
+        *("地区社協", "サロン", "協議体", "コーディネーター"),
+        *("地域資源マップ", "お知らせ", "行事", "お問合せ"),
+    ]
     # The footer carries the office from the database, not from a template.
     assert "地域共生推進課" in html
     assert "0866-00-1234" in html
@@ -37,6 +40,9 @@ def test_every_page_has_the_shell(resident, site):
 def test_navigation_marks_the_current_section(resident, site):
     html = resident.get("/districts/").content.decode()
     assert '<a href="/districts/" aria-current="page">地区社協</a>' in html
+    # 社協だより sits under お知らせ in the menu.
+    html = resident.get("/newsletters/").content.decode()
+    assert '<a href="/news/" aria-current="page">お知らせ</a>' in html
     assert '<a href="/contact/" aria-current="page">' not in html
 
 
