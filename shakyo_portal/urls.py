@@ -5,7 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from shakyo_portal import views
+from shakyo_portal import accessibility, search, views
 from shakyo_portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("contact/", views.contact, name="contact"),
     path("about/", views.about, name="about"),
     path("about/plan/", views.practice_plan, name="about_plan"),
+    path("accessibility/", accessibility.accessibility, name="accessibility"),
+    path("search/", search.search, name="search"),
     path("preferences/", views.set_preferences, name="preferences"),
     path("districts/", include("districts.urls")),
     path("salons/", include("salons.urls")),

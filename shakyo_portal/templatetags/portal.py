@@ -78,9 +78,10 @@ def yen(value):
     return f"{int(value):,}円"
 
 
-@register.filter
-def yomi(name, reading):
-    """{{ district.name|yomi:district.reading }} -> <span data-yomi="ちゅうおう">中央</span>.
+@register.simple_tag(takes_context=True)
+def yomi(context, name, reading):
+    """{% yomi district.name district.reading %} -> <span data-yomi="ちゅうおう">中央</span>
+    while ふりがな is on, the name alone otherwise.
 
     Marks a name of a place or person with its stored reading, so that with ふりがな
     on the page shows that reading over it instead of the analyser's guess
@@ -89,6 +90,7 @@ def yomi(name, reading):
     """
     if name in (None, ""):
         return ""
-    if not reading:
+    prefs = context.get("prefs")
+    if not reading or prefs is None or not prefs.furigana_on:
         return name
     return format_html('<span data-yomi="{}">{}</span>', reading, name)

@@ -137,23 +137,27 @@ def test_escapes_what_staff_type(resident, site):
     assert "&lt;b&gt;太字&lt;/b&gt;" in html
 
 
+NOWHERE = "/no-such-page/"
+
+
 def test_pages_spend_a_query_on_notices_only_while_one_is_up(
     resident, site, django_assert_max_num_queries, django_assert_num_queries
 ):
     OfficeFactory.create_batch(5)
     for state in ["switched_off", "ended", "scheduled"]:
         EmergencyNoticeFactory.create_batch(10, **{state: True})
-    # site profile (asking whether a notice is current), footer offices
+    # On a page with nothing else to ask (the 404): site profile (asking whether
+    # a notice is current), footer offices.
     with django_assert_num_queries(2):
-        resident.get("/")
+        resident.get(NOWHERE)
     EmergencyNoticeFactory.create_batch(3)
     # the same, and the current notices
     with django_assert_num_queries(3):
-        html = resident.get("/").content.decode()
+        html = resident.get(NOWHERE).content.decode()
     assert html.count('class="emergency-banner ') == 3
     EmergencyNoticeFactory.create_batch(27)
     with django_assert_max_num_queries(3):
-        html = resident.get("/").content.decode()
+        html = resident.get(NOWHERE).content.decode()
     assert html.count('class="emergency-banner ') == 30
 
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from shakyo_portal import furigana, middleware
 from shakyo_portal import urls as portal_urls
 from shakyo_portal.furigana import align, annotate_html, annotate_text
+from shakyo_portal.preferences import Preferences
 from tests.factories import (
     DistrictFactory,
     GrantProgramFactory,
@@ -322,16 +323,20 @@ def test_only_html_pages_of_bounded_size_are_annotated(db, url):
         assert not response.has_header("Vary") or "Cookie" not in response["Vary"]
 
 
-def test_the_yomi_filter_marks_a_name_with_its_reading():
-    render = Template("{{ name|yomi:reading }}").render
-    assert (
-        render(Context({"name": "清音", "reading": "きよね"}))
-        == '<span data-yomi="きよね">清音</span>'
-    )
+def test_the_yomi_tag_marks_a_name_with_its_reading_while_furigana_is_on():
+    template = Template("{% yomi name reading %}")
+    on, off = Preferences(furigana="on"), Preferences()
+
+    def render(prefs, **names):
+        return template.render(Context({"prefs": prefs, **names}))
+
+    assert render(on, name="清音", reading="きよね") == '<span data-yomi="きよね">清音</span>'
+    # Off, the page carries the name alone (nothing to strip, nothing extra to send).
+    assert render(off, name="清音", reading="きよね") == "清音"
     # Without a reading the name is left to the analyser; either way it is escaped.
-    assert render(Context({"name": "A&B", "reading": ""})) == "A&amp;B"
+    assert render(on, name="A&B", reading="") == "A&amp;B"
     assert (
-        render(Context({"name": "<b>中</b>", "reading": 'な"か'}))
+        render(on, name="<b>中</b>", reading='な"か')
         == '<span data-yomi="な&quot;か">&lt;b&gt;中&lt;/b&gt;</span>'
     )
-    assert render(Context({"name": None, "reading": "x"})) == ""
+    assert render(on, name=None, reading="x") == ""
