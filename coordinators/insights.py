@@ -91,7 +91,9 @@ class Insights:
     def protected(self) -> "Insights":
         """These tables with the small PROTECTED counts hidden, for the public page."""
         protect([*self.by_kind, *self.by_area, self.total])
-        protect_areas(self.by_area, self.total)
+        # Both tables add up to the same total, so each needs its complement hidden.
+        protect_complements(self.by_kind, self.total)
+        protect_complements(self.by_area, self.total)
         return self
 
 
@@ -103,12 +105,12 @@ def protect(tallies: list[Tally]) -> None:
                 tally.hidden.add(name)
 
 
-def protect_areas(rows: list[Tally], total: Tally) -> None:
-    """Hide a second area's count where one hidden count could be worked out.
+def protect_complements(rows: list[Tally], total: Tally) -> None:
+    """Hide a second row's count where one hidden count could be worked out.
 
-    With the total shown, a column with one hidden area gives that area's count
-    away (the total less the others). Hiding the smallest shown count as well
-    leaves two areas that could each hold it. There is always one to hide: the
+    With the total shown, a column with one hidden row (an area, a kind) gives
+    that row's count away (the total less the others). Hiding the smallest shown
+    count as well leaves two rows that could each hold it. There is always one to hide: the
     hidden count is below SMALL and the total is not, so the rest is above zero.
     """
     for name in PROTECTED:

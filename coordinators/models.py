@@ -435,7 +435,10 @@ class Formality(models.TextChoices):
 
 class ResourceQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        """Resources one may show: public, and not placed in a hidden district."""
+        return self.filter(is_public=True).filter(
+            Q(district__isnull=True) | Q(district__in=District.objects.public())
+        )
 
 
 class Resource(models.Model):

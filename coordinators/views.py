@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from coordinators import insights as tallies
 from coordinators.charts import Series, bar_chart
 from coordinators.forms import ReportFilterForm, YearForm
-from coordinators.models import ActivityLog, Coordinator, Visibility
+from coordinators.models import ActivityLog, Coordinator, Resource, Visibility
 from councils.models import LifeArea
 from districts.models import District
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
@@ -78,7 +78,8 @@ def report_list(request):
 def report_detail(request, pk):
     """One published report; an internal log is not found, whoever asks."""
     report = get_object_or_404(ActivityLog.objects.for_report_detail(), pk=pk)
-    resource = report.resource if report.resource and report.resource.is_public else None
+    # The same rule as the resource map's: a resource in a hidden district is not shown.
+    resource = Resource.objects.public().filter(pk=report.resource_id).first()
     return render(
         request, "coordinators/report_detail.html", {"report": report, "resource": resource}
     )

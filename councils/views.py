@@ -7,6 +7,7 @@ not consented to; the templates are given only what may be shown.
 
 import re
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
@@ -212,7 +213,7 @@ def calendar_response(request, meetings, *, key, name, about, filename):
         key=key,
         name=name,
         about=about,
-        host=request.get_host(),
+        host=settings.SITE_HOST,
         url_for=lambda meeting: request.build_absolute_uri(meeting.get_absolute_url()),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -143,7 +143,7 @@ def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0]
+    host = settings.SITE_HOST
     stamp = timezone.now()
     for event in events:
         calendar.add_component(calendar_event(event, host=host, stamp=stamp))

@@ -173,6 +173,9 @@ else:
     }
 # The address links in e-mails point to (mail is sent outside a request).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The name calendar UIDs carry: fixed, so a site answering on two host names (or
+# behind a proxy that rewrites Host) never gives subscribers the same event twice.
+SITE_HOST = SITE_URL.split("://", 1)[-1].split("/", 1)[0]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 ADMINS = [("管理者", address) for address in env_list("ADMINS")]

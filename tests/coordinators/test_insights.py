@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coordinators.insights import SMALL, Tally, insights, protect, protect_areas
+from coordinators.insights import SMALL, Tally, insights, protect, protect_complements
 from coordinators.models import LogKind
 from tests.coordinators.scenario import SHELL_QUERIES
 from tests.factories import (
@@ -72,7 +72,9 @@ def test_counts_every_log_of_the_year_by_kind_and_by_area(resident, year):
     html = main(response.content.decode())
     by_kind = table(html, "令和8年度 活動の種類ごとの件数")
     # [logs, consultations, referrals, participants]
-    assert by_kind["相談対応"] == ["2件", "19件", "8件", "0人"]
+    # 個別訪問's 2 and 1 are hidden; so that the total less 相談対応 cannot give
+    # them away, 相談対応's counts (the only others) are hidden too.
+    assert by_kind["相談対応"] == ["2件", "非公表", "非公表", "0人"]
     assert by_kind["個別訪問"] == ["1件", "非公表", "非公表", "0人"]
     assert by_kind["立ち上げ支援"] == ["1件", "0件", "0件", "5人"]
     assert by_kind["研修"] == ["1件", "0件", "0件", "3人"]
@@ -213,7 +215,7 @@ def test_no_hidden_count_can_be_worked_out_from_the_rest(cells):
         "合計", consultations=sum(c for c, _ in cells), referrals=sum(r for _, r in cells)
     )
     protect([*rows, total])
-    protect_areas(rows, total)
+    protect_complements(rows, total)
     for name in ("consultations", "referrals"):
         for tally in [*rows, total]:
             value = getattr(tally, name)
@@ -228,3 +230,14 @@ def test_no_hidden_count_can_be_worked_out_from_the_rest(cells):
             assert len(hidden) != 1
         # Exactly one area at most is hidden only to protect another.
         assert len([row for row in hidden if getattr(row, name) >= SMALL]) <= 1
+
+
+def test_neither_table_gives_a_hidden_count_away(year):
+    # The review's case: one kind with a small count, the total shown.
+    result = insights(2026).protected()
+    for rows in (result.by_kind, result.by_area):
+        for name in ("consultations", "referrals"):
+            if result.total.shown(name) is None:
+                continue
+            hidden = [row for row in rows if row.shown(name) is None]
+            assert len(hidden) != 1, (name, [row.label for row in hidden])

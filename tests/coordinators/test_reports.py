@@ -231,3 +231,14 @@ def test_report_query_count(resident, world, django_assert_max_num_queries):
     # the shell, the report with coordinator, area and resource, its photos
     with django_assert_max_num_queries(SHELL_QUERIES + 2):
         assert resident.get(world.full.get_absolute_url()).status_code == 200
+
+
+def test_a_resource_in_a_hidden_district_is_not_named_on_a_report(resident, db):
+    from tests.factories import ActivityLogFactory, DistrictFactory, ResourceFactory
+
+    hidden = DistrictFactory(is_public=False)
+    resource = ResourceFactory(name="隠れた地区の通いの場", district=hidden)
+    report = ActivityLogFactory(published=True, resource=resource)
+    html = resident.get(report.get_absolute_url()).content.decode()
+    assert "隠れた地区の通いの場" not in html
+    assert resource.get_absolute_url() not in html

@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar
 
@@ -33,7 +34,8 @@ def events_by_uid(calendar):
 
 
 def uid(meeting):
-    return f"council-meeting-{meeting.pk}@testserver"
+    # The site's own name (SITE_URL), whatever Host the request came with.
+    return f"council-meeting-{meeting.pk}@{settings.SITE_HOST}"
 
 
 def test_the_feed_has_a_name_a_time_zone_and_the_coming_meetings(resident, world):
