@@ -127,6 +127,8 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# Japanese for the strings Django ships untranslated (its new blank choice label).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
