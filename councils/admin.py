@@ -291,6 +291,16 @@ class MeetingAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(material_total=Count("materials"))
 
+    def get_changeform_initial_data(self, request):
+        # The council's page links here with ?council=<pk>; an address edited by
+        # hand must not crash the autocomplete widget with a value that is no pk.
+        initial = super().get_changeform_initial_data(request)
+        for name in ("council", "replaced_by"):
+            value = initial.get(name)
+            if value is not None and not (str(value).isascii() and str(value).isdigit()):
+                del initial[name]
+        return initial
+
     @admin.display(description="開催日", ordering="held_on")
     def held_on_label(self, obj):
         return format_date(obj.held_on)

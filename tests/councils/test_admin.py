@@ -453,3 +453,16 @@ def test_bad_plans_are_refused_in_japanese(superuser, records, typed, message):
     assert "第2層との連携</textarea>" in html  # what was typed is kept
     assert AnnualPlan.objects.count() == 1
     assert AnnualPlanItem.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["abc", "１", "-1", "1;drop"])
+def test_a_hand_edited_add_link_still_opens_the_form(superuser, value):
+    response = superuser.get("/admin/councils/meeting/add/", {"council": value})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["0000", "9999", "abcd", "２０２６"])
+def test_a_year_that_is_no_year_leaves_the_lists_unfiltered(superuser, value):
+    for url in ["/admin/councils/meeting/", "/admin/coordinators/activitylog/"]:
+        response = superuser.get(url, {"fiscal_year": value})
+        assert response.status_code in (200, 302), url
