@@ -13,7 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -64,9 +65,19 @@ class CoordinatorQuerySet(models.QuerySet):
         return (
             self.public()
             .select_related("office")
+            # A subquery, not a join: the page's count must not walk every log.
             .annotate(
-                report_count=Count(
-                    "logs", filter=Q(logs__visibility=Visibility.PUBLISHED), distinct=True
+                report_count=Coalesce(
+                    Subquery(
+                        ActivityLog.objects.filter(
+                            coordinator=OuterRef("pk"), visibility=Visibility.PUBLISHED
+                        )
+                        .order_by()
+                        .values("coordinator")
+                        .annotate(n=Count("pk"))
+                        .values("n")
+                    ),
+                    0,
                 )
             )
             # An annotated query drops Meta.ordering; the page lists layer 1 first.
@@ -218,10 +229,13 @@ class ActivityLogQuerySet(models.QuerySet):
     def fiscal_years(self) -> list[int]:
         """The 年度 these logs fall in, newest first.
 
-        One query that returns one row per month with a log (at most 12 a 年度).
+        One aggregate query (the first and last day): the years between are listed
+        even when one had no log, which a page then says plainly.
         """
-        months = self.order_by().dates("date", "month")
-        return sorted({fiscal_year(month) for month in months}, reverse=True)
+        bounds = self.aggregate(first=Min("date"), last=Max("date"))
+        if bounds["first"] is None:
+            return []
+        return list(range(fiscal_year(bounds["last"]), fiscal_year(bounds["first"]) - 1, -1))
 
     def in_district(self, district):
         """Logs for `district` or one of its sub-districts."""

@@ -5,6 +5,7 @@ every log, as numbers only and with small counts hidden (coordinators/insights.p
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
@@ -53,9 +54,13 @@ def report_list(request):
         districts=list(District.objects.public()),
         life_areas=list(LifeArea.objects.all()),
         coordinators=list(
-            Coordinator.objects.filter(
-                is_public=True, logs__visibility=Visibility.PUBLISHED
-            ).distinct()
+            Coordinator.objects.filter(is_public=True).filter(
+                Exists(
+                    ActivityLog.objects.filter(
+                        coordinator=OuterRef("pk"), visibility=Visibility.PUBLISHED
+                    )
+                )
+            )
         ),
         years=ActivityLog.objects.published().fiscal_years(),
     )
