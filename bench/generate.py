@@ -177,6 +177,7 @@ def main():
         call_command("flush", interactive=False, verbosity=0)
     from coordinators.models import Resource
     from councils.models import Council
+    from news.models import Post
     from salons.models import Salon
 
     if SiteProfile.objects.exists() or District.objects.exists():
@@ -189,6 +190,8 @@ def main():
                 generate_councils(random.Random(COUNCIL_SEED))
             if not Resource.objects.exists():
                 generate_coordinators(random.Random(COORDINATOR_SEED))
+            if not Post.objects.exists():
+                generate_news()
     else:
         # A fixed seed: every generated database is the same database.
         rng = random.Random(20240401)
@@ -198,6 +201,7 @@ def main():
             generate_salons(random.Random(SALON_SEED))
             generate_councils(random.Random(COUNCIL_SEED))
             generate_coordinators(random.Random(COORDINATOR_SEED))
+            generate_news()
     print(json.dumps(counts(), ensure_ascii=False))
 
 
@@ -777,6 +781,94 @@ def generate_coordinators(rng):
     ActivityLog.objects.bulk_create(logs, batch_size=BATCH_SIZE)
 
 
+# Ten years of a busy council's news: 3,000 posts, 1,200 events, 120 newsletters.
+POSTS = 3000
+EVENTS = 1200
+NEWSLETTERS = 120
+NEWS_CATEGORIES = [
+    ("oshirase", "お知らせ"), ("chiikizukuri", "地域づくり"), ("volunteer", "ボランティア"),
+    ("seikatsushien", "生活支援体制整備事業"), ("fukushi-iin", "福祉委員"),
+]  # fmt: skip
+
+
+def generate_news():
+    """Posts, events around today and 社協だより, each with Markdown text to search."""
+    from datetime import UTC, datetime
+
+    from news.models import (
+        Category,
+        Event,
+        NewsletterArticle,
+        NewsletterIssue,
+        Post,
+        PublicationStatus,
+        RegistrationKind,
+    )
+
+    published = PublicationStatus.PUBLISHED
+    categories = Category.objects.bulk_create(
+        Category(name=name, slug=slug, display_order=n)
+        for n, (slug, name) in enumerate(NEWS_CATEGORIES)
+    )
+    now = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)
+    Post.objects.bulk_create(
+        (
+            Post(
+                title=f"お知らせ{n}: 地区の敬老会と見守り活動について",
+                slug=f"post-{n}",
+                category=categories[n % len(categories)],
+                summary="地域の支え合いの取り組みをお知らせします。",
+                body="## 概要\n\n今年の敬老会は各地区の公民館で開きます。" * 5,
+                is_pinned=n % 500 == 0,
+                status=published,
+                published_at=now - timedelta(days=n),
+            )
+            for n in range(POSTS)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    Event.objects.bulk_create(
+        (
+            Event(
+                title=f"行事{n}: 介護予防教室",
+                description="体操と茶話会で、元気に過ごしましょう。",
+                starts_at=now + timedelta(days=n - EVENTS // 2, hours=1),
+                ends_at=now + timedelta(days=n - EVENTS // 2, hours=3),
+                place="総合福祉センター",
+                capacity=30,
+                fee=0,
+                registration=RegistrationKind.REQUIRED
+                if n % 3 == 0
+                else RegistrationKind.NOT_NEEDED,
+                publication=published,
+                published_at=now - timedelta(days=EVENTS),
+            )
+            for n in range(EVENTS)
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    issues = NewsletterIssue.objects.bulk_create(
+        NewsletterIssue(
+            number=n,
+            issued_on=date(2016 + (n - 1) // 12, (n - 1) % 12 + 1, 1),
+            title=f"特集: 地域の支え合い{n}",
+            status=published,
+            published_at=now - timedelta(days=10 * (NEWSLETTERS - n)),
+        )
+        for n in range(1, NEWSLETTERS + 1)
+    )
+    NewsletterArticle.objects.bulk_create(
+        NewsletterArticle(
+            issue=issue,
+            title=f"記事{i + 1}",
+            body="地区社協の活動を紹介します。敬老会や見守り活動のようすをお伝えします。" * 4,
+            display_order=i,
+        )
+        for issue in issues
+        for i in range(5)
+    )
+
+
 def district_row(slug, name, reading, office, n, parent=None):
     from districts.models import District
 
@@ -844,6 +936,7 @@ def counts():
         MemberCategory,
         WelfareCommitteeMember,
     )
+    from news.models import Event, NewsletterIssue, Post
     from salons.models import ActivityPlan, ActivityReport, Salon
     from shakyo_portal.models import Office
 
@@ -867,6 +960,9 @@ def counts():
         "activity logs": ActivityLog.objects.count(),
         "activity logs, published": ActivityLog.objects.published().count(),
         "resources": Resource.objects.count(),
+        "posts": Post.objects.count(),
+        "events": Event.objects.count(),
+        "newsletters": NewsletterIssue.objects.count(),
     }
 
 

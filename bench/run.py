@@ -68,6 +68,18 @@ PAGES = [
     ("resource map, filtered", "/resources/?scene=ibasho&district=d0150"),
     ("resource map markers", "/resources/map.json"),
     ("resource", "/resources/1/"),
+    ("news", "/news/"),
+    ("news, page 50", "/news/?page=50"),
+    ("news, one category", "/news/volunteer/"),
+    ("post", "/news/posts/post-1/"),
+    ("news feed", "/news/feed/"),
+    ("events", "/events/"),
+    ("events, past", "/events/?when=past"),
+    ("event calendar", "/events/calendar/2026/12/"),
+    ("newsletters", "/newsletters/"),
+    ("newsletter", "/newsletters/120/"),
+    ("search", "/search/?q=%E6%95%AC%E8%80%81%E4%BC%9A"),
+    ("search, one kind", "/search/?q=%E6%95%AC%E8%80%81%E4%BC%9A&kind=posts&page=3"),
 ]
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/shakyo_bench"
