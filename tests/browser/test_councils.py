@@ -5,6 +5,7 @@ layer-2 council, its next meeting and its calendar; axe on every 協議体 page 
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -56,7 +57,7 @@ def test_a_resident_finds_their_council_its_next_meeting_and_subscribes(
     assert download.suggested_filename == "kiyone-chu.ics"
     calendar = Calendar.from_ical(Path(download.path()).read_bytes())
     uids = {str(event["UID"]) for event in calendar.walk("VEVENT")}
-    assert f"council-meeting-{world.coming.pk}@{host}" in uids
+    assert f"council-meeting-{world.coming.pk}@{settings.SITE_HOST}" in uids
 
 
 def test_a_resident_chooses_their_district_on_the_list(page, live_server, world):
