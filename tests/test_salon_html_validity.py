@@ -11,7 +11,6 @@ are rendered with the test client and checked in one run of the checker.
 import re
 from types import SimpleNamespace
 
-import pytest
 from django.test import Client
 
 from salons.models import ActivityPlan, PlanStatus
