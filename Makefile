@@ -9,7 +9,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench clean
+.PHONY: install run test lint format migrations-check bench a11y-report clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -39,8 +39,10 @@ run: install
 	@echo ""
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One worker per CPU (pytest-xdist); a file's tests stay on one worker, so each
+# browser file starts its server and Chromium once.
 test: install $(AXE)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -57,6 +59,15 @@ migrations-check: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# /accessibility/ shows what the accessibility checks looked at. This runs them
+# (axe-core in Chromium: tests/browser; the Nu Html Checker: the *html_validity
+# tests) and, only if every test passes, writes docs/accessibility/report.json
+# from what they recorded (tests/a11y_report.py). Commit the file with the change
+# that needed it: tests/test_accessibility_page.py fails while a page is missing.
+A11Y_TESTS := tests/browser $(wildcard tests/test_*html_validity.py tests/*/test_*html_validity.py)
+a11y-report: install $(AXE)
+	A11Y_REPORT=docs/accessibility/report.json REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q $(A11Y_TESTS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .bench

@@ -21,6 +21,7 @@ from django.template import loader
 from django.test import Client, RequestFactory
 
 from shakyo_portal.views import server_error
+from tests.a11y_report import record_nu
 from tests.scenarios import build_portal
 
 VNU_JAR = Path(__file__).resolve().parents[1] / "node_modules/vnu-jar/build/dist/vnu.jar"
@@ -187,6 +188,7 @@ def check_pages(command, folder, written, allowed_warnings=ALLOWED_WARNINGS):
         if (message.get("type") != "info" or message.get("subType") == "warning")
         and not is_allowed(message, allowed_warnings)
     ]
+    record_nu(folder, written, problems)
     assert not problems, f"{len(problems)} HTML problems:\n\n" + "\n\n".join(
         describe(m, written) for m in problems
     )

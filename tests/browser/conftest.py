@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests import a11y_report
 from tests.scenarios import build_portal
 
 # Playwright's sync API runs an asyncio event loop in the test thread from the
@@ -58,6 +59,11 @@ def pytest_collection_modifyitems(items):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             raise pytest.UsageError(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}")
         item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With A11Y_REPORT set (`make a11y-report`), write what the checks looked at."""
+    a11y_report.write_if_asked(session, exitstatus)
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +143,11 @@ def axe_context(new_context):
     """
     context = new_context()
     context.add_init_script(path=AXE)
+    # RUN_AXE tells the report what each run checked (tests/a11y_report.py).
+    browser = f"Chromium {context.browser.version}"
+    context.expose_binding(
+        a11y_report.BINDING, lambda _source, run: a11y_report.record_axe(run, browser)
+    )
     return context
 
 
@@ -163,6 +174,16 @@ def portal(transactional_db):
         ("/councils/", 200),
         ("/coordinators/", 200),
         ("/news/", 200),
+        ("/events/", 200),
+        ("/newsletters/", 200),
+        ("/resources/", 200),
+        ("/coordinators/reports/", 200),
+        ("/about/", 200),
+        ("/about/plan/", 200),
+        ("/accessibility/", 200),
+        ("/salons/plans/", 200),
+        # The scenario's salon has plans under the 2024 and 2025 programs.
+        ("/salons/programs/2025/", 200),
         ("/no-such-page/", 404),
     ]
     return SimpleNamespace(pages=pages)

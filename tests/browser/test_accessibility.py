@@ -14,6 +14,18 @@ AXE_OPTIONS = {
 }
 RUN_AXE = """async (options) => {
     const results = await axe.run(document, options);
+    // What was checked, for the report /accessibility/ shows (tests/a11y_report.py):
+    // the binding is there in every axe_context page (tests/browser/conftest.py).
+    if (window.a11yRecord) {
+        await window.a11yRecord({
+            url: location.href,
+            title: document.title,
+            classes: [...document.documentElement.classList],
+            tags: options.runOnly.values,
+            axeVersion: axe.version,
+            issues: results.violations.reduce((count, v) => count + v.nodes.length, 0),
+        });
+    }
     return results.violations.map((v) => ({
         id: v.id,
         impact: v.impact,
