@@ -12,24 +12,20 @@ from coordinators.resource_forms import ResourceAdminForm
 from coordinators.resources import HEALTH_SCENE, SALON_CATEGORY, SALON_SCENE
 
 
-@admin.register(ResourceCategory)
-class ResourceCategoryAdmin(admin.ModelAdmin):
+class ResourceVocabularyAdmin(admin.ModelAdmin):
+    """The words resources are sorted by (categories, life scenes): name, URL名, 表示順,
+    and how many resources use each."""
+
     list_display = ["name", "slug", "display_order", "resource_count"]
     list_editable = ["display_order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["name", "slug", "display_order"],
-                "description": (
-                    f"URL名が「{SALON_CATEGORY}」の分類には、ふれあいサロンの名簿にある"
-                    "サロンが自動で入ります（地域資源として入力し直す必要はありません）。"
-                ),
-            },
-        ),
-    ]
+    description = ""
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": ["name", "slug", "display_order"], "description": self.description})
+        ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(resource_total=Count("resources"))
@@ -37,34 +33,23 @@ class ResourceCategoryAdmin(admin.ModelAdmin):
     @admin.display(description="地域資源の数", ordering="resource_total")
     def resource_count(self, obj):
         return obj.resource_total
+
+
+@admin.register(ResourceCategory)
+class ResourceCategoryAdmin(ResourceVocabularyAdmin):
+    description = (
+        f"URL名が「{SALON_CATEGORY}」の分類には、ふれあいサロンの名簿にある"
+        "サロンが自動で入ります（地域資源として入力し直す必要はありません）。"
+    )
 
 
 @admin.register(LifeScene)
-class LifeSceneAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "display_order", "resource_count"]
-    list_editable = ["display_order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        (
-            None,
-            {
-                "fields": ["name", "slug", "display_order"],
-                "description": (
-                    f"ふれあいサロンは、URL名が「{SALON_SCENE}」の場面（居場所）に、"
-                    f"体操をしているサロンは「{HEALTH_SCENE}」の場面（健康づくり）にも"
-                    "自動で入ります。"
-                ),
-            },
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(resource_total=Count("resources"))
-
-    @admin.display(description="地域資源の数", ordering="resource_total")
-    def resource_count(self, obj):
-        return obj.resource_total
+class LifeSceneAdmin(ResourceVocabularyAdmin):
+    description = (
+        f"ふれあいサロンは、URL名が「{SALON_SCENE}」の場面（居場所）に、"
+        f"体操をしているサロンは「{HEALTH_SCENE}」の場面（健康づくり）にも"
+        "自動で入ります。"
+    )
 
 
 @admin.register(Resource)

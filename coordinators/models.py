@@ -40,11 +40,6 @@ class CoordinatorKind(models.TextChoices):
     CSW = "csw", "CSW（コミュニティソーシャルワーカー）"
 
 
-class CoordinatorLayer(models.IntegerChoices):
-    CITY = 1, "第1層（市全域）"
-    AREA = 2, "第2層（日常生活圏域）"
-
-
 class CoordinatorQuerySet(models.QuerySet):
     def active(self, on: date | None = None):
         on = on or timezone.localdate()
@@ -125,7 +120,7 @@ class Coordinator(models.Model):
     )
     reading = KanaReadingField("よみがな")
     kind = models.CharField("種類", max_length=30, choices=CoordinatorKind)
-    layer = models.PositiveSmallIntegerField("層", choices=CoordinatorLayer)
+    layer = models.PositiveSmallIntegerField("層", choices=Layer)
     life_areas = models.ManyToManyField(
         LifeArea, verbose_name="担当する日常生活圏域", blank=True, related_name="coordinators"
     )

@@ -84,10 +84,7 @@ def resource_detail(request, pk):
     resource = resource_for_page(pk)
     if resource is None:
         raise Http404("地域資源が見つかりません。")
-    district = resource.district
-    office = None
-    if district is not None:
-        office = district.office or (district.parent.office if district.parent else None)
+    office = resource.district.contact_office if resource.district else None
     has_contact = any(
         [resource.contact_name, resource.contact_phone, resource.contact_email, resource.website]
     )

@@ -177,6 +177,14 @@ class District(models.Model):
         return f"{self.name}（{self.parent.name}地区）"
 
     @property
+    def contact_office(self):
+        """The 社協 office people ask about this district: its own, else its parent's.
+        Needs parent (and the offices) selected, or it queries."""
+        if self.office_id is not None:
+            return self.office
+        return self.parent.office if self.parent_id is not None else None
+
+    @property
     def has_own_contact(self) -> bool:
         return bool(self.contact_phone or self.contact_email)
 

@@ -88,8 +88,7 @@ def salon_detail(request, pk):
         ),
         pk=pk,
     )
-    district = salon.district
-    office = district.office or (district.parent.office if district.parent else None)
+    office = salon.district.contact_office
     return render(
         request,
         "salons/salon_detail.html",
