@@ -64,6 +64,34 @@ def describe(violations_by_page):
     return "\n".join(lines)
 
 
+def show_in(context, live_server, *, theme, size):
+    """Every page of this browser context in the given 背景色 and 文字サイズ."""
+    context.add_cookies(
+        [
+            {"name": "theme", "value": theme, "url": live_server.url},
+            {"name": "text_size", "value": size, "url": live_server.url},
+        ]
+    )
+
+
+def assert_no_axe_violations(page, paths, *, theme, size):
+    """Each page answers 200 in the theme and size asked for, and axe finds nothing;
+    a failure lists every page that fails at once."""
+    violations_by_page = {}
+    for path in paths:
+        response = page.goto(path)
+        assert response.status == 200, path
+        # The cookies took: this is the theme and size under test.
+        classes = page.evaluate("[...document.documentElement.classList]")
+        assert {f"size-{size}", f"theme-{theme}"} <= set(classes), path
+        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+        if violations:
+            violations_by_page[path] = violations
+    assert not violations_by_page, (
+        f"axe violations in 背景色 {theme}, 文字サイズ {size}:\n{describe(violations_by_page)}"
+    )
+
+
 @pytest.mark.parametrize(
     ("theme", "size"),
     [

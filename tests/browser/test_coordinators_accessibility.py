@@ -3,7 +3,10 @@ its own on each. The charts are checked as the images they are (named, summarise
 
 import pytest
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import (
+    assert_no_axe_violations,
+    show_in,
+)
 from tests.coordinators.scenario import build_coordinators
 
 pytestmark = pytest.mark.browser
@@ -40,25 +43,8 @@ def pages(transactional_db):
     ],
 )
 def test_coordinators_pages_have_no_axe_violations(theme, size, axe_context, live_server, pages):
-    axe_context.add_cookies(
-        [
-            {"name": "theme", "value": theme, "url": live_server.url},
-            {"name": "text_size", "value": size, "url": live_server.url},
-        ]
-    )
-    page = axe_context.new_page()
-    violations_by_page = {}
-    for path in pages:
-        response = page.goto(path)
-        assert response.status == 200, path
-        classes = page.evaluate("[...document.documentElement.classList]")
-        assert {f"size-{size}", f"theme-{theme}"} <= set(classes), path
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
-        if violations:
-            violations_by_page[path] = violations
-    assert not violations_by_page, (
-        f"axe violations in 背景色 {theme}, 文字サイズ {size}:\n{describe(violations_by_page)}"
-    )
+    show_in(axe_context, live_server, theme=theme, size=size)
+    assert_no_axe_violations(axe_context.new_page(), pages, theme=theme, size=size)
 
 
 def test_one_h1_and_a_title_of_its_own(page, pages):

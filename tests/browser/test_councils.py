@@ -9,7 +9,10 @@ from django.conf import settings
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import (
+    assert_no_axe_violations,
+    show_in,
+)
 from tests.councils.scenario import build_councils, public_pages
 
 pytestmark = pytest.mark.browser
@@ -74,24 +77,12 @@ def test_a_resident_chooses_their_district_on_the_list(page, live_server, world)
     ("theme", "size"), [("white", "standard"), ("black", "standard"), ("white", "xlarge")]
 )
 def test_council_pages_have_no_axe_violations(theme, size, axe_context, live_server, world):
-    axe_context.add_cookies(
-        [
-            {"name": "theme", "value": theme, "url": live_server.url},
-            {"name": "text_size", "value": size, "url": live_server.url},
-        ]
-    )
-    page = axe_context.new_page()
-    violations_by_page = {}
-    for _name, path in public_pages(world):
-        response = page.goto(f"{live_server.url}{path}")
-        assert response.status == 200, path
-        classes = page.evaluate("[...document.documentElement.classList]")
-        assert {f"size-{size}", f"theme-{theme}"} <= set(classes), path
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
-        if violations:
-            violations_by_page[path] = violations
-    assert not violations_by_page, (
-        f"axe violations in 背景色 {theme}, 文字サイズ {size}:\n{describe(violations_by_page)}"
+    show_in(axe_context, live_server, theme=theme, size=size)
+    assert_no_axe_violations(
+        axe_context.new_page(),
+        [f"{live_server.url}{path}" for _name, path in public_pages(world)],
+        theme=theme,
+        size=size,
     )
 
 

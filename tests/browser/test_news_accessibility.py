@@ -4,7 +4,13 @@ error state and the confirmation that follows."""
 
 import pytest
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import (
+    AXE_OPTIONS,
+    RUN_AXE,
+    assert_no_axe_violations,
+    describe,
+    show_in,
+)
 from tests.news.scenario import build_news, public_pages
 
 pytestmark = pytest.mark.browser
@@ -15,15 +21,6 @@ def news(transactional_db):
     news = build_news()
     news.pages = [path for _name, path in public_pages(news)]
     return news
-
-
-def set_display(context, live_server, theme, size):
-    context.add_cookies(
-        [
-            {"name": "theme", "value": theme, "url": live_server.url},
-            {"name": "text_size", "value": size, "url": live_server.url},
-        ]
-    )
 
 
 @pytest.mark.parametrize(
@@ -38,20 +35,8 @@ def set_display(context, live_server, theme, size):
     ],
 )
 def test_news_pages_have_no_axe_violations(theme, size, axe_context, live_server, news):
-    set_display(axe_context, live_server, theme, size)
-    page = axe_context.new_page()
-    violations_by_page = {}
-    for path in news.pages:
-        response = page.goto(path)
-        assert response.status == 200, path
-        classes = page.evaluate("[...document.documentElement.classList]")
-        assert {f"size-{size}", f"theme-{theme}"} <= set(classes), path
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
-        if violations:
-            violations_by_page[path] = violations
-    assert not violations_by_page, (
-        f"axe violations in 背景色 {theme}, 文字サイズ {size}:\n{describe(violations_by_page)}"
-    )
+    show_in(axe_context, live_server, theme=theme, size=size)
+    assert_no_axe_violations(axe_context.new_page(), news.pages, theme=theme, size=size)
 
 
 def test_every_news_page_has_one_h1_and_a_title_of_its_own(page, news):
@@ -70,7 +55,7 @@ def test_every_news_page_has_one_h1_and_a_title_of_its_own(page, news):
 def test_the_registration_form_with_errors_and_its_confirmation(
     theme, size, axe_context, live_server, news
 ):
-    set_display(axe_context, live_server, theme, size)
+    show_in(axe_context, live_server, theme=theme, size=size)
     page = axe_context.new_page()
     page.goto(f"/events/{news.signup.pk}/register/")
     page.get_by_label("人数").fill("たくさん")

@@ -4,7 +4,10 @@ from the header's form on another page reaches the results by keyboard alone."""
 
 import pytest
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import (
+    assert_no_axe_violations,
+    show_in,
+)
 from tests.news.factories import PostFactory
 from tests.search.world import WORD, build_world
 
@@ -27,15 +30,6 @@ def world(transactional_db):
     return world
 
 
-def set_display(context, live_server, theme, size):
-    context.add_cookies(
-        [
-            {"name": "theme", "value": theme, "url": live_server.url},
-            {"name": "text_size", "value": size, "url": live_server.url},
-        ]
-    )
-
-
 @pytest.mark.parametrize(
     ("theme", "size"),
     [
@@ -48,20 +42,8 @@ def set_display(context, live_server, theme, size):
     ],
 )
 def test_search_pages_have_no_axe_violations(theme, size, axe_context, live_server, world):
-    set_display(axe_context, live_server, theme, size)
-    page = axe_context.new_page()
-    violations_by_page = {}
-    for path in PAGES:
-        response = page.goto(path)
-        assert response.status == 200, path
-        classes = page.evaluate("[...document.documentElement.classList]")
-        assert {f"size-{size}", f"theme-{theme}"} <= set(classes), path
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
-        if violations:
-            violations_by_page[path] = violations
-    assert not violations_by_page, (
-        f"axe violations in 背景色 {theme}, 文字サイズ {size}:\n{describe(violations_by_page)}"
-    )
+    show_in(axe_context, live_server, theme=theme, size=size)
+    assert_no_axe_violations(axe_context.new_page(), PAGES, theme=theme, size=size)
 
 
 def test_each_search_page_has_one_h1_and_a_title_of_its_own(page, world):
