@@ -19,9 +19,6 @@ from shakyo_portal.models import (
 )
 from shakyo_portal.uploads import PhotoField
 
-admin.site.site_header = "社協ポータル 管理画面"
-admin.site.site_title = "社協ポータル 管理画面"
-admin.site.index_title = "管理メニュー"
 
 SHORT_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 

@@ -1,6 +1,31 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class ShakyoPortalConfig(AppConfig):
+    default = True
     name = "shakyo_portal"
     verbose_name = "社協の基本情報"
+
+    def ready(self):
+        from shakyo_portal.staff import audit, sessions
+
+        audit.register_models()
+        sessions.connect_signals()
+        post_migrate.connect(_sync_groups)
+
+
+def _sync_groups(sender, **kwargs):
+    from django.apps import apps
+
+    from shakyo_portal.staff.roles import sync_groups
+
+    # Once per migrate, after the last app: by then every model's permissions exist.
+    if sender is list(apps.get_app_configs())[-1]:
+        sync_groups(verbosity=0)
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "shakyo_portal.staff.admin_site.PortalAdminSite"

@@ -50,6 +50,11 @@ class SiteProfile(models.Model):
         blank=True,
         help_text="「社協について」のページの最初に表示します。段落は空行で区切ります。",
     )
+    staff_two_factor_required = models.BooleanField(
+        "全職員に2段階認証を求める",
+        default=False,
+        help_text="オンにすると、職員は全員、パスワードに加えて認証アプリの6桁の番号でログインします。",
+    )
 
     objects = SiteProfileQuerySet.as_manager()
 
@@ -482,3 +487,7 @@ class PrivacyPolicySection(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# Staff accounts live in their own module; Django finds them through this one.
+from shakyo_portal.staff.models import StaffProfile, StaffSession  # noqa: E402, F401

@@ -5,6 +5,7 @@ the Makefile); with DEBUG off every production safeguard is on and
 SECRET_KEY must be given. README.md lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,7 +30,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG el
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin with the portal's own site: roles, two-factor login, dashboard.
+    "shakyo_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -38,6 +40,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.forms",
+    # Audit history of personal data and workflow records (auditlog), login
+    # lockout and the login log (axes), TOTP two-factor login (django_otp).
+    "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "shakyo_portal",
     "districts",
     "salons",
@@ -53,9 +61,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Ends a staff session after STAFF_IDLE_MINUTES without a request.
+    "shakyo_portal.staff.sessions.IdleStaffSessionMiddleware",
+    # Names the signed-in user (and address) in every audit entry a request writes.
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Answers a locked-out login with the lockout page.
+    "axes.middleware.AxesMiddleware",
     # Last, so it sees the page as the view made it, before any middleware above
     # sets Content-Length from it.
     "shakyo_portal.middleware.FuriganaMiddleware",
@@ -116,12 +131,49 @@ CACHES = {
     )
 }
 
+# Staff logins guard personal data: at least 12 characters (a passphrase is
+# easier to remember than symbols), none of the common or guessable ones.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# axes checks the lockout before the password; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "admin:login"
+
+# Lockout: five wrong passwords for one username from one address lock that
+# pair for 30 minutes; the same username from another address, and other
+# staff, are unaffected. Every login, logout and failure is kept (axes' logs).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_CLIENT_IP_CALLABLE = "shakyo_portal.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "shakyo_portal.staff.auth_views.locked_out"
+AXES_VERBOSE = False
+
+# Staff sessions end after this long without a request, and always at
+# browser close; residents' sessions (plan status) keep Django's default.
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# The name the authenticator app shows next to the six digits.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "社協ポータル")
+
+# History keeps every field's old and new value; what changed in a JSON field
+# is shown as such, not as text.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+# Loading fixtures or a backup restores history; it is not a change by anyone.
+AUDITLOG_DISABLE_ON_RAW_SAVE = True
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]

@@ -66,6 +66,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         superuser = factory.Trait(is_staff=True, is_superuser=True)
 
 
+def role_user(role, *, districts=(), username=None, **fields):
+    """A staff member in one of the five role groups (shakyo_portal.staff.roles.Role),
+    with their 担当地区 when they are a 地区担当."""
+    from django.contrib.auth.models import Group
+
+    from shakyo_portal.staff.models import StaffProfile
+
+    user = UserFactory(username=username or f"staff-{role.name.lower()}", staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role.value))
+    profile, _ = StaffProfile.objects.get_or_create(user=user)
+    if districts:
+        profile.districts.set(districts)
+    return user
+
+
 class SiteProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = SiteProfile

@@ -1,0 +1,118 @@
+"""The audit trail: which models keep a history, and the entries the portal
+writes itself (exports of personal data, disclosures and erasures).
+
+django-auditlog keeps one LogEntry per change with the user, the address,
+the time and each field's old and new value. Only 管理者 read it (see
+roles.AUDIT); nobody can edit or delete an entry through the admin.
+"""
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+
+from shakyo_portal.ratelimit import client_address
+
+# Personal data and workflow records, with the many-to-many fields whose
+# changes matter (a staff member's districts, a user's groups).
+TRACKED = {
+    "districts.welfarecommitteemember": {},
+    "districts.district": {},
+    "salons.salon": {},
+    "salons.activityplan": {},
+    "salons.budgetline": {},
+    "salons.attachment": {},
+    "salons.grant": {},
+    "salons.activityreport": {},
+    "news.registration": {},
+    "coordinators.coordinator": {},
+    "coordinators.activitylog": {},
+    "councils.councilmember": {},
+    "shakyo_portal.siteprofile": {},
+    "shakyo_portal.staffprofile": {"m2m_fields": {"districts"}},
+    "auth.user": {
+        # The hash is no one's business; last_login changes at every login
+        # and the login log already says when.
+        "exclude_fields": ["password", "last_login"],
+        "m2m_fields": {"groups", "user_permissions"},
+    },
+    "auth.group": {"m2m_fields": {"permissions"}},
+}
+
+
+def register_models() -> None:
+    for label, options in TRACKED.items():
+        model = apps.get_model(label)
+        if not auditlog.contains(model):
+            auditlog.register(model, **options)
+
+
+def record_access(request, model, *, what: str, pks=(), **data) -> LogEntry:
+    """One entry for something a staff member took out of the portal (a CSV,
+    a disclosure file) or did to a person's data as a whole."""
+    pks = [str(pk) for pk in pks]
+    user = request.user if request.user.is_authenticated else None
+    address = client_address(request)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk=pks[0] if len(pks) == 1 else "",
+        object_repr=what,
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        actor_email=getattr(user, "email", "") or None,
+        remote_addr=None if address == "unknown" else address,
+        additional_data={"count": len(pks), "pks": pks, **data},
+    )
+
+
+def record_export(request, queryset, *, label: str) -> None:
+    """Log a download of the rows of a queryset (the primary keys are kept, so
+    after a leak one can tell whose data a file held)."""
+    model = queryset.model
+    pks = list(queryset.order_by().values_list("pk", flat=True))
+    record_access(
+        request,
+        model,
+        what=f"CSV出力: {label}（{len(pks)}件）",
+        pks=pks,
+        event="export",
+        path=request.get_full_path(),
+    )
+
+
+def actor_name(user) -> str:
+    if user is None:
+        return "システム"
+    return user.get_full_name() or user.get_username()
+
+
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: "追加",
+    LogEntry.Action.UPDATE: "変更",
+    LogEntry.Action.DELETE: "削除",
+    LogEntry.Action.ACCESS: "出力・閲覧",
+}
+
+
+def describe(entry: LogEntry) -> dict:
+    """An entry as the history pages show it: who, when, and each field's
+    old and new value under the field's Japanese name."""
+    changes = []
+    if entry.action in (LogEntry.Action.CREATE, LogEntry.Action.UPDATE):
+        for field, values in entry.changes_display_dict.items():
+            if isinstance(values, dict):  # many-to-many: what was added or removed
+                old = "、".join(map(str, values.get("objects", []))) if values.get(
+                    "operation"
+                ) == "delete" else ""
+                new = "、".join(map(str, values.get("objects", []))) if values.get(
+                    "operation"
+                ) == "add" else ""
+            else:
+                old, new = values
+            changes.append({"field": field, "old": old, "new": new})
+    return {
+        "entry": entry,
+        "actor": actor_name(entry.actor),
+        "action": ACTION_LABELS.get(entry.action, entry.get_action_display()),
+        "changes": changes,
+    }

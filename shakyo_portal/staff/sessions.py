@@ -1,0 +1,108 @@
+"""Staff sessions that end: after inactivity, at logout, and when the user is
+deactivated.
+
+Every staff login is recorded as a StaffSession row, so deactivating a user
+can delete each of their sessions from the session store instead of waiting
+for them to expire.
+"""
+
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save, pre_save
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+
+from shakyo_portal.staff.models import StaffSession
+
+SEEN_KEY = "staff_last_seen"
+# The session is written at most this often just to move the idle clock.
+TOUCH_EVERY = 60
+
+
+def idle_seconds() -> int:
+    return settings.STAFF_IDLE_MINUTES * 60
+
+
+class IdleStaffSessionMiddleware:
+    """Log out a staff member whose last request was more than STAFF_IDLE_MINUTES ago."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            now = int(time.time())
+            last = request.session.get(SEEN_KEY, now)
+            if now - last > idle_seconds():
+                logout(request)
+                messages.info(
+                    request,
+                    f"{settings.STAFF_IDLE_MINUTES}分間操作がなかったため、ログアウトしました。"
+                    "もう一度ログインしてください。",
+                )
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if now - last >= TOUCH_EVERY or SEEN_KEY not in request.session:
+                request.session[SEEN_KEY] = now
+                # The stored session expires with the idle limit too, so a
+                # stolen cookie is worthless once the clerk has walked away.
+                request.session.set_expiry(idle_seconds())
+        return self.get_response(request)
+
+
+def end_sessions(user) -> int:
+    """Delete every recorded session of the user; returns how many."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    keys = list(StaffSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store(session_key=key).delete()
+    StaffSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def _remember_session(sender, request, user, **kwargs):
+    if not user.is_staff or request is None or not hasattr(request, "session"):
+        return
+    if request.session.session_key is None:
+        request.session.save()
+    request.session[SEEN_KEY] = int(time.time())
+    request.session.set_expiry(idle_seconds())
+    StaffSession.objects.get_or_create(
+        session_key=request.session.session_key, defaults={"user": user}
+    )
+
+
+def _forget_session(sender, request, user, **kwargs):
+    if request is not None and getattr(request, "session", None) is not None:
+        key = request.session.session_key
+        if key:
+            StaffSession.objects.filter(session_key=key).delete()
+
+
+def _note_deactivation(sender, instance, **kwargs):
+    if instance.pk is None:
+        instance._was_active = False
+        return
+    instance._was_active = (
+        type(instance).objects.filter(pk=instance.pk, is_active=True).exists()
+    )
+
+
+def _end_sessions_of_deactivated(sender, instance, created, raw=False, **kwargs):
+    if not raw and getattr(instance, "_was_active", False) and not instance.is_active:
+        end_sessions(instance)
+
+
+def connect_signals() -> None:
+    user_model = get_user_model()
+    user_logged_in.connect(_remember_session, dispatch_uid="staff_remember_session")
+    user_logged_out.connect(_forget_session, dispatch_uid="staff_forget_session")
+    pre_save.connect(_note_deactivation, sender=user_model, dispatch_uid="staff_note_deactivation")
+    post_save.connect(
+        _end_sessions_of_deactivated, sender=user_model, dispatch_uid="staff_end_sessions"
+    )
