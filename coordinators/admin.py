@@ -23,6 +23,7 @@ from coordinators.forms import (
 )
 from coordinators.models import ActivityLog, ActivityLogPhoto, Coordinator
 from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.staff.exports import guarded_export
 
 
 @admin.register(Coordinator)
@@ -207,16 +208,23 @@ class ActivityLogAdmin(admin.ModelAdmin):
     def mine(self, obj):
         return bool(obj.is_mine)
 
-    @admin.action(description="選んだ活動記録をCSVで書き出す", permissions=["view"])
+    @admin.action(description="選んだ活動記録をCSVで書き出す", permissions=["export"])
     def export_logs(self, request, queryset):
-        return exports.logs_csv(self._plain(queryset))
+        return guarded_export(
+            request, self._plain(queryset), label="活動記録", build=exports.logs_csv
+        )
 
     @admin.action(
         description="選んだ活動記録の見える化の集計（年度ごと）をCSVで書き出す",
-        permissions=["view"],
+        permissions=["export"],
     )
     def export_insights(self, request, queryset):
-        return exports.insights_csv(self._plain(queryset))
+        return guarded_export(
+            request,
+            self._plain(queryset),
+            label="活動記録の見える化の集計",
+            build=exports.insights_csv,
+        )
 
     @staticmethod
     def _plain(queryset):

@@ -37,6 +37,7 @@ from news.models import (
     RegistrationStatus,
 )
 from news.services import RegistrationRefused, cancel, promote
+from shakyo_portal.staff.exports import guarded_export
 from shakyo_portal.uploads import PhotoField
 
 CHANGE_FORM = "news/admin/change_form.html"
@@ -271,18 +272,19 @@ class EventAdmin(EditorChecksMixin, admin.ModelAdmin):
         ]
 
     def registrants_csv(self, request, object_id):
-        # The CSV holds personal data: the same permission as the registrations list.
-        if not self.admin_site.get_model_admin(Registration).has_view_permission(request):
-            raise PermissionDenied
         if not object_id.isdigit() or len(object_id) > 18:
             raise Http404
         event = get_object_or_404(Event, pk=object_id)
-        return exports.registrations_csv(
-            Registration.objects.filter(event=event), filename_part=f"{event.pk}"
+        return guarded_export(
+            request,
+            Registration.objects.filter(event=event),
+            label=f"{event.title}の申込",
+            build=lambda rows: exports.registrations_csv(rows, filename_part=f"{event.pk}"),
         )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk:
+        registrations = self.admin_site.get_model_admin(Registration)
+        if obj is not None and obj.pk and registrations.has_export_permission(request):
             context["csv_url"] = reverse("admin:news_event_registrants", args=[obj.pk])
             context["registrations_url"] = (
                 reverse("admin:news_registration_changelist") + f"?event__id__exact={obj.pk}"
@@ -350,12 +352,13 @@ class RegistrationAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request, extra_context=None):
-        query = request.GET.urlencode()
-        export_url = reverse("admin:news_registration_export")
-        extra_context = {
-            "export_url": f"{export_url}?{query}" if query else export_url,
-            **(extra_context or {}),
-        }
+        if self.has_export_permission(request):
+            query = request.GET.urlencode()
+            export_url = reverse("admin:news_registration_export")
+            extra_context = {
+                "export_url": f"{export_url}?{query}" if query else export_url,
+                **(extra_context or {}),
+            }
         return super().changelist_view(request, extra_context)
 
     def export_view(self, request):
@@ -363,7 +366,12 @@ class RegistrationAdmin(admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = self.get_changelist_instance(request)
-        return exports.registrations_csv(changelist.get_queryset(request))
+        return guarded_export(
+            request,
+            changelist.get_queryset(request),
+            label="イベントの申込",
+            build=exports.registrations_csv,
+        )
 
     @admin.display(description="受付番号", ordering="serial")
     def reference(self, obj):
@@ -392,9 +400,11 @@ class RegistrationAdmin(admin.ModelAdmin):
                     messages.SUCCESS,
                 )
 
-    @admin.action(description="選んだ申込をCSVで書き出す", permissions=["view"])
+    @admin.action(description="選んだ申込をCSVで書き出す", permissions=["export"])
     def export_selected(self, request, queryset):
-        return exports.registrations_csv(queryset)
+        return guarded_export(
+            request, queryset, label="イベントの申込", build=exports.registrations_csv
+        )
 
 
 # --- 社協だより ---------------------------------------------------------------------------

@@ -29,6 +29,7 @@ from news.models import Category, Event, NewsletterIssue, Post, Registration
 from news.services import RegistrationRefused, register, waitlist_position
 from shakyo_portal.dates import WEEKDAYS, era_year_label, wareki
 from shakyo_portal.ratelimit import limit_posts
+from shakyo_portal.staff import access
 
 POSTS_PER_PAGE = 20
 EVENTS_PER_PAGE = 20
@@ -46,8 +47,7 @@ RETRY_MESSAGE = "申込を受け付けられませんでした。もう一度「
 
 def can_preview(request, model) -> bool:
     """Staff who may see drafts in the admin may see them on the site too."""
-    user = request.user
-    return user.is_authenticated and user.has_perm(f"news.view_{model._meta.model_name}")
+    return access.allows(request.user, "view", model)
 
 
 def visible(request, queryset, **lookup):

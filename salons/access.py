@@ -2,15 +2,17 @@
 
 An organiser proves who they are once — by sending the plan, by the resume
 link, or by the reference number with their phone or e-mail — and the
-session then remembers which plans they may see. Staff who may view plans
-see them all. Anyone else gets the same 404 as for a plan that does not
-exist, so reference numbers cannot be probed.
+session then remembers which plans they may see. Staff see the plans their
+role reaches (a 地区担当 those of their districts). Anyone else gets the
+same 404 as for a plan that does not exist, so reference numbers cannot be
+probed.
 """
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from salons.models import ActivityPlan
+from shakyo_portal.staff import access as staff_access
 
 SESSION_KEY = "salons_plans"
 # Enough for an organiser who runs a few salons; the oldest are forgotten first.
@@ -26,7 +28,7 @@ def grant_access(request, plan: ActivityPlan) -> None:
 
 
 def has_access(request, plan: ActivityPlan) -> bool:
-    if request.user.is_authenticated and request.user.has_perm("salons.view_activityplan"):
+    if staff_access.can(request.user, "view", plan):
         return True
     return plan.pk in request.session.get(SESSION_KEY, [])
 

@@ -53,9 +53,9 @@ def plans_for_export(fiscal_year: int):
     )
 
 
-def plan_rows(fiscal_year: int):
+def plan_rows(plans):
     yield PLAN_HEADER
-    for plan in plans_for_export(fiscal_year):
+    for plan in plans:
         grant = plan.grant_or_none
         report = plan.report_or_none
         yield [
@@ -88,9 +88,9 @@ def grants_for_export(fiscal_year: int):
     )
 
 
-def grant_rows(fiscal_year: int):
+def grant_rows(grants):
     yield GRANT_HEADER
-    for grant in grants_for_export(fiscal_year):
+    for grant in grants:
         plan = grant.plan
         yield [
             plan.reference,
@@ -107,17 +107,17 @@ def grant_rows(fiscal_year: int):
         ]
 
 
-def plans_csv(fiscal_year: int) -> HttpResponse:
+def plans_csv(plans, fiscal_year: int) -> HttpResponse:
     return csv_response(
-        plan_rows(fiscal_year),
+        plan_rows(plans),
         filename=f"活動計画書_{fiscal_year_label(fiscal_year)}.csv",
         ascii_filename=f"activity-plans-{fiscal_year}.csv",
     )
 
 
-def grants_csv(fiscal_year: int) -> HttpResponse:
+def grants_csv(grants, fiscal_year: int) -> HttpResponse:
     return csv_response(
-        grant_rows(fiscal_year),
+        grant_rows(grants),
         filename=f"助成金_{fiscal_year_label(fiscal_year)}.csv",
         ascii_filename=f"grants-{fiscal_year}.csv",
     )

@@ -17,8 +17,8 @@ from shakyo_portal.models import (
     PrivacyPolicySection,
     SiteProfile,
 )
+from shakyo_portal.staff import audit_admin  # noqa: F401  (the history report and login log)
 from shakyo_portal.uploads import PhotoField
-
 
 SHORT_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
@@ -221,3 +221,7 @@ class PrivacyPolicyAdmin(admin.ModelAdmin):
     formfield_overrides = SHORT_TEXTAREA
     fields = ["introduction", ("established_on", "revised_on"), "is_published"]
     inlines = [PrivacyPolicySectionInline]
+
+
+# Staff accounts (roles, two-factor login, sessions) replace Django's user admin.
+from shakyo_portal.staff import user_admin  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 
 from salons.models import Attachment, normalize_reference
 from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
+from shakyo_portal.staff.exports import guarded_export
 from shakyo_portal.templatetags.portal import yen as portal_yen
 
 CONFIRM_TEMPLATE = "admin/salons/confirm.html"
@@ -107,8 +108,9 @@ class ExportMixin:
     (the current 年度 when none is chosen), and the view behind it."""
 
     change_list_template = EXPORT_CHANGE_LIST
-    # fiscal_year -> the CSV response (salons.exports)
-    export_csv = None
+    # fiscal_year -> the rows, and (rows, fiscal_year) -> the CSV response (salons.exports)
+    export_rows = None
+    export_response = None
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -123,23 +125,26 @@ class ExportMixin:
 
     def changelist_view(self, request, extra_context=None):
         fy = requested_fiscal_year(request, self.fiscal_year_parameter) or current_fiscal_year()
-        extra_context = {
-            "export_url": f"{self.admin_url('export')}?{self.fiscal_year_parameter}={fy}",
-            "export_label": f"{fiscal_year_label(fy)}のCSVを書き出す",
-            **(extra_context or {}),
-        }
+        if self.has_export_permission(request):
+            extra_context = {
+                "export_url": f"{self.admin_url('export')}?{self.fiscal_year_parameter}={fy}",
+                "export_label": f"{fiscal_year_label(fy)}のCSVを書き出す",
+                **(extra_context or {}),
+            }
         return super().changelist_view(request, extra_context)
 
     def export_view(self, request):
-        # The CSV holds what the changelist shows, personal data included: the same
-        # permission as the list.
-        if not self.has_view_permission(request):
-            raise PermissionDenied
+        # The CSV holds personal data: only the rows the user may export, and logged.
         fy = requested_fiscal_year(request, self.fiscal_year_parameter)
         if fy is None:
             self.message_user(request, "年度を選び直してください。", messages.ERROR)
             return HttpResponseRedirect(self.admin_url("changelist"))
-        return self.export_csv(fy)
+        return guarded_export(
+            request,
+            self.export_rows(fy),
+            label=f"{self.opts.verbose_name_plural}（{fiscal_year_label(fy)}）",
+            build=lambda rows: self.export_response(rows, fy),
+        )
 
 
 class ReadOnlyInline:

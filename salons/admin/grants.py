@@ -25,7 +25,8 @@ from shakyo_portal.listfilters import fiscal_year_filter
 class GrantAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelAdmin):
     change_form_template = WORKFLOW_CHANGE_FORM
     changed_only_by_workflow = True
-    export_csv = staticmethod(exports.grants_csv)
+    export_rows = staticmethod(exports.grants_for_export)
+    export_response = staticmethod(exports.grants_csv)
     reference_lookup = "plan__reference"
     list_display = [
         "reference",

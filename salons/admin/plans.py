@@ -138,7 +138,8 @@ class StatusChangeInline(ReadOnlyInline, admin.TabularInline):
 class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelAdmin):
     form = ActivityPlanAdminForm
     change_form_template = WORKFLOW_CHANGE_FORM
-    export_csv = staticmethod(exports.plans_csv)
+    export_rows = staticmethod(exports.plans_for_export)
+    export_response = staticmethod(exports.plans_csv)
     list_display = [
         "reference_display",
         "fiscal_year_display",

@@ -14,17 +14,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from salons.models import Attachment
+from shakyo_portal.staff import access
 
 SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
 
 def can_view_attachment(user, attachment: Attachment) -> bool:
-    """Staff who may view (or change, which the admin treats as including view)
-    the attachment's plan or report may view the file."""
+    """Staff who may view the attachment's plan or report may view the file."""
     if not (user.is_active and user.is_staff):
         return False
-    model = "activityplan" if attachment.plan_id else "activityreport"
-    return user.has_perm(f"salons.view_{model}") or user.has_perm(f"salons.change_{model}")
+    return access.can(user, "view", attachment.plan or attachment.report)
 
 
 @require_safe

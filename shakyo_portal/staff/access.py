@@ -151,9 +151,7 @@ def _may_export_kind(user, model) -> bool:
     rule = rule_for(model)
     if rule is None:
         return is_admin(user)
-    if rule.personal and roles(user) == frozenset({Role.READER}):
-        return False
-    return True
+    return not (rule.personal and roles(user) == frozenset({Role.READER}))
 
 
 def visible(user, queryset):

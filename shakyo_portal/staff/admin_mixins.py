@@ -36,14 +36,10 @@ class ScopedAdminMixin:
         return super().has_add_permission(request, *args) and self._allowed(request, "add")
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._allowed(
-            request, "change", obj
-        )
+        return super().has_change_permission(request, obj) and self._allowed(request, "change", obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._allowed(
-            request, "delete", obj
-        )
+        return super().has_delete_permission(request, obj) and self._allowed(request, "delete", obj)
 
     def has_export_permission(self, request, obj=None):
         return self._allowed(request, "export", obj)
@@ -89,7 +85,7 @@ class ScopedAdminMixin:
             needed = _action_needs(func)
             selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
             chosen = queryset
-            if selected and not request.POST.get("select_across") == "1":
+            if selected and request.POST.get("select_across") != "1":
                 chosen = queryset.filter(pk__in=selected)
             if chosen.exclude(pk__in=access.reach(request.user, needed, chosen)).exists():
                 self.message_user(

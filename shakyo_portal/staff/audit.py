@@ -99,20 +99,33 @@ def describe(entry: LogEntry) -> dict:
     old and new value under the field's Japanese name."""
     changes = []
     if entry.action in (LogEntry.Action.CREATE, LogEntry.Action.UPDATE):
-        for field, values in entry.changes_display_dict.items():
+        raw = entry.changes_dict
+        display = entry.changes_display_dict
+        for name, values in raw.items():
+            label = _field_label(entry, name)
             if isinstance(values, dict):  # many-to-many: what was added or removed
-                old = "、".join(map(str, values.get("objects", []))) if values.get(
-                    "operation"
-                ) == "delete" else ""
-                new = "、".join(map(str, values.get("objects", []))) if values.get(
-                    "operation"
-                ) == "add" else ""
+                objects = "、".join(map(str, values.get("objects", [])))
+                added = values.get("operation") == "add"
+                old, new = ("", objects) if added else (objects, "")
             else:
-                old, new = values
-            changes.append({"field": field, "old": old, "new": new})
+                shown = display.get(label, values)
+                old, new = (shown if len(shown) == 2 else values)[:2]
+            changes.append({"field": label, "old": _blank(old), "new": _blank(new)})
     return {
         "entry": entry,
         "actor": actor_name(entry.actor),
         "action": ACTION_LABELS.get(entry.action, entry.get_action_display()),
         "changes": changes,
     }
+
+
+def _field_label(entry, name: str) -> str:
+    model = entry.content_type.model_class()
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:  # a field since removed from the model
+        return name
+
+
+def _blank(value):
+    return "" if value in (None, "None", "") else value

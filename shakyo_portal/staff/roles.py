@@ -52,26 +52,31 @@ class ModelRule:
         return self.roles.get(role, "")
 
 
-O, D, C, R = Role.OFFICE, Role.DISTRICT, Role.COORDINATOR, Role.READER
+OFFICE, D, C, R = Role.OFFICE, Role.DISTRICT, Role.COORDINATOR, Role.READER
 
 # Public content the office writes: coordinators and the read-only role look.
-CONTENT = {O: "vacde", C: "ve", R: "ve"}
+CONTENT = {OFFICE: "vacde", C: "ve", R: "ve"}
 # Site settings and the privacy policy: changed by 管理者 only.
-SETTINGS = {O: "v", C: "v", R: "v"}
+SETTINGS = {OFFICE: "v", C: "v", R: "v"}
 # Personal data outside the district scope: the office works with it.
-PERSONAL = {O: "vacde", C: "v", R: "v"}
+PERSONAL = {OFFICE: "vacde", C: "v", R: "v"}
 # User accounts and the audit trail: 管理者 only.
 ADMIN_ONLY = {}
 # The audit trail is read and exported, never written or removed by hand.
 AUDIT = {Role.ADMIN: "ve"}
 
 
-def _district(path, district_letters, **kw):
-    return ModelRule(district=path, roles={O: "vacde", D: district_letters, C: "v", R: "v"}, **kw)
+def _district(path, district_letters, personal=False):
+    readers = "v" if personal else "ve"
+    return ModelRule(
+        district=path,
+        personal=personal,
+        roles={OFFICE: "vacde", D: district_letters, C: readers, R: readers},
+    )
 
 
 def _council(path):
-    return ModelRule(area=path, roles={O: "vacde", C: "vACD", R: "ve"})
+    return ModelRule(area=path, roles={OFFICE: "vacde", C: "vACD", R: "ve"})
 
 
 RULES: dict[str, ModelRule] = {
@@ -116,17 +121,17 @@ RULES: dict[str, ModelRule] = {
     # Coordinators: a コーディネーター writes their own logs, reads everyone's.
     "coordinators.coordinator": ModelRule(roles=CONTENT),
     "coordinators.activitylog": ModelRule(
-        personal=True, owner="coordinator__user", roles={O: "vacde", C: "vACDE", R: "v"}
+        personal=True, owner="coordinator__user", roles={OFFICE: "vacde", C: "vACDE", R: "v"}
     ),
     "coordinators.activitylogphoto": ModelRule(
-        personal=True, owner="log__coordinator__user", roles={O: "vacde", C: "vACD", R: "v"}
+        personal=True, owner="log__coordinator__user", roles={OFFICE: "vacde", C: "vACD", R: "v"}
     ),
     "coordinators.resourcecategory": ModelRule(roles=CONTENT),
     "coordinators.lifescene": ModelRule(roles=CONTENT),
     "coordinators.resource": ModelRule(roles=CONTENT),
     # 協議体: a コーディネーター keeps the councils of their areas.
     "councils.lifearea": ModelRule(roles=CONTENT),
-    "councils.council": ModelRule(area="", roles={O: "vacde", C: "vCe", R: "ve"}),
+    "councils.council": ModelRule(area="", roles={OFFICE: "vacde", C: "vCe", R: "ve"}),
     "councils.councilmember": _council("council"),
     "councils.meeting": _council("council"),
     "councils.agendaitem": _council("meeting__council"),
