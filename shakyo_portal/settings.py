@@ -276,4 +276,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # axes logs every login at INFO; its own log tables already keep them.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
