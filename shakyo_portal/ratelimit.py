@@ -18,6 +18,12 @@ def client_address(request) -> str:
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def client_ip(request) -> str | None:
+    """The address for records that store an IP (login log, audit trail): None
+    rather than a made-up value when the server was given none."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the key stays within `limit` per `window` seconds."""
     cache_key = f"ratelimit:{scope}:{key}"

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     # Ends a staff session after STAFF_IDLE_MINUTES without a request.
     "shakyo_portal.staff.sessions.IdleStaffSessionMiddleware",
     # Names the signed-in user (and address) in every audit entry a request writes.
-    "auditlog.middleware.AuditlogMiddleware",
+    "shakyo_portal.staff.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -158,7 +158,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_CLIENT_IP_CALLABLE = "shakyo_portal.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "shakyo_portal.ratelimit.client_ip"
 AXES_LOCKOUT_CALLABLE = "shakyo_portal.staff.auth_views.locked_out"
 AXES_VERBOSE = False
 

@@ -6,12 +6,13 @@ the time and each field's old and new value. Only 管理者 read it (see
 roles.AUDIT); nobody can edit or delete an entry through the admin.
 """
 
+from auditlog import middleware as auditlog_middleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
-from shakyo_portal.ratelimit import client_address
+from shakyo_portal.ratelimit import client_ip
 
 # Personal data and workflow records, with the many-to-many fields whose
 # changes matter (a staff member's districts, a user's groups).
@@ -48,19 +49,22 @@ def register_models() -> None:
 
 
 def record_access(request, model, *, what: str, pks=(), **data) -> LogEntry:
-    """One entry for something a staff member took out of the portal (a CSV,
-    a disclosure file) or did to a person's data as a whole."""
+    """One entry for something taken out of the portal (a CSV, a disclosure
+    file) or done to a person's data as a whole. request is None when the
+    portal itself acts (the retention command): the entry names システム."""
     pks = [str(pk) for pk in pks]
-    user = request.user if request.user.is_authenticated else None
-    address = client_address(request)
+    user = request.user if request is not None and request.user.is_authenticated else None
+    single = pks[0] if len(pks) == 1 else ""
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
-        object_pk=pks[0] if len(pks) == 1 else "",
+        object_pk=single,
+        # Set for one row, so the entry shows on that row's own history page.
+        object_id=int(single) if single.isdigit() else None,
         object_repr=what,
         action=LogEntry.Action.ACCESS,
         actor=user,
         actor_email=getattr(user, "email", "") or None,
-        remote_addr=None if address == "unknown" else address,
+        remote_addr=client_ip(request) if request is not None else None,
         additional_data={"count": len(pks), "pks": pks, **data},
     )
 
@@ -83,7 +87,8 @@ def record_export(request, queryset, *, label: str) -> None:
 def actor_name(user) -> str:
     if user is None:
         return "システム"
-    return user.get_full_name() or user.get_username()
+    # Family name first, as staff write their names.
+    return f"{user.last_name} {user.first_name}".strip() or user.get_username()
 
 
 ACTION_LABELS = {
@@ -129,3 +134,17 @@ def _field_label(entry, name: str) -> str:
 
 def _blank(value):
     return "" if value in (None, "None", "") else value
+
+
+class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
+    """auditlog's middleware, trusting only the address the server was given:
+    any client can write an X-Forwarded-For header, and the trail must not
+    record a made-up address (README: set REMOTE_ADDR from the proxy)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_ip(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return None
