@@ -3,7 +3,7 @@ with optional two-factor, and the dashboard as the front page."""
 
 from django.contrib import admin
 
-from shakyo_portal.staff import twofactor
+from shakyo_portal.staff import auth_views, dashboard, personal_data, twofactor
 from shakyo_portal.staff.admin_mixins import ScopedAdminMixin, export_csv
 
 
@@ -30,3 +30,12 @@ class PortalAdminSite(admin.AdminSite):
         # A staff member who must (or chose to) use two-factor login reaches
         # no admin page until the six digits are checked.
         return super().has_permission(request) and twofactor.satisfied(request)
+
+    def login(self, request, extra_context=None):
+        return auth_views.login(self, request, extra_context)
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {**dashboard.context(request), **(extra_context or {})})
+
+    def get_urls(self):
+        return [*auth_views.urls(self), *personal_data.urls(self), *super().get_urls()]

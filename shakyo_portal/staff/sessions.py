@@ -1,5 +1,5 @@
-"""Staff sessions that end: after inactivity, at logout, and when the user is
-deactivated.
+"""Staff sessions that end: after inactivity, at browser close, at logout, and
+when the user is deactivated.
 
 Every staff login is recorded as a StaffSession row, so deactivating a user
 can delete each of their sessions from the session store instead of waiting
@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
-from django.db.models.signals import post_save, pre_save
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
+from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 
 from shakyo_portal.staff.models import StaffSession
@@ -41,18 +42,26 @@ class IdleStaffSessionMiddleware:
             last = request.session.get(SEEN_KEY, now)
             if now - last > idle_seconds():
                 logout(request)
-                messages.info(
-                    request,
-                    f"{settings.STAFF_IDLE_MINUTES}分間操作がなかったため、ログアウトしました。"
-                    "もう一度ログインしてください。",
-                )
-                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-            if now - last >= TOUCH_EVERY or SEEN_KEY not in request.session:
+                # A public page simply goes on as for any visitor; only the
+                # staff side sends them back to log in.
+                if request.path.startswith(reverse("admin:index")):
+                    return self._back_to_login(request)
+            elif now - last >= TOUCH_EVERY or SEEN_KEY not in request.session:
                 request.session[SEEN_KEY] = now
-                # The stored session expires with the idle limit too, so a
-                # stolen cookie is worthless once the clerk has walked away.
-                request.session.set_expiry(idle_seconds())
         return self.get_response(request)
+
+    def _back_to_login(self, request):
+        response = redirect_to_login(request.get_full_path(), reverse("admin:login"))
+        # This middleware runs before MessageMiddleware has set up the
+        # request's messages, so the notice is stored the way it would be.
+        storage = default_storage(request)
+        storage.add(
+            messages.INFO,
+            f"{settings.STAFF_IDLE_MINUTES}分間操作がなかったため、ログアウトしました。"
+            "もう一度ログインしてください。",
+        )
+        storage.update(response)
+        return response
 
 
 def end_sessions(user) -> int:
@@ -71,7 +80,9 @@ def _remember_session(sender, request, user, **kwargs):
     if request.session.session_key is None:
         request.session.save()
     request.session[SEEN_KEY] = int(time.time())
-    request.session.set_expiry(idle_seconds())
+    # The cookie ends with the browser (a shared office PC), and the idle
+    # clock above ends the stored session even while the browser stays open.
+    request.session.set_expiry(0)
     StaffSession.objects.get_or_create(
         session_key=request.session.session_key, defaults={"user": user}
     )
@@ -88,9 +99,7 @@ def _note_deactivation(sender, instance, **kwargs):
     if instance.pk is None:
         instance._was_active = False
         return
-    instance._was_active = (
-        type(instance).objects.filter(pk=instance.pk, is_active=True).exists()
-    )
+    instance._was_active = type(instance).objects.filter(pk=instance.pk, is_active=True).exists()
 
 
 def _end_sessions_of_deactivated(sender, instance, created, raw=False, **kwargs):

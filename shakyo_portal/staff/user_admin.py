@@ -1,0 +1,161 @@
+"""The staff accounts in the admin (管理者 only, by the role table): roles,
+districts, two-factor login and open sessions.
+
+Choosing a role group is what makes someone staff here, so saving a user
+with a role turns 「スタッフ権限」 on by itself instead of asking 管理者 to
+remember a second checkbox; a user without a role reaches nothing anyway.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from shakyo_portal.models import SiteProfile
+from shakyo_portal.staff import audit, sessions
+from shakyo_portal.staff.models import StaffProfile
+from shakyo_portal.staff.roles import Role
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    fields = ["districts", "two_factor_required"]
+    filter_horizontal = ["districts"]
+    can_delete = False
+    max_num = 1
+
+
+@admin.action(description="ログイン中のセッションを終了する", permissions=["change"])
+def end_sessions(modeladmin, request, queryset):
+    users = list(queryset)
+    ended = sum(sessions.end_sessions(user) for user in users)
+    audit.record_access(
+        request, User, what="セッションを終了", pks=[u.pk for u in users], event="end_sessions"
+    )
+    modeladmin.message_user(request, f"{len(users)}人のセッションを{ended}件終了しました。")
+
+
+@admin.action(
+    description="選んだユーザーを無効にする（ログインできなくする）", permissions=["change"]
+)
+def deactivate(modeladmin, request, queryset):
+    users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
+    for user in users:
+        user.is_active = False
+        # Saved one by one: the save ends the user's sessions (staff.sessions).
+        user.save(update_fields=["is_active"])
+    if queryset.filter(pk=request.user.pk).exists():
+        modeladmin.message_user(
+            request, "自分自身は無効にできないため、除きました。", messages.WARNING
+        )
+    modeladmin.message_user(
+        request, f"{len(users)}人を無効にし、ログイン中のセッションを終了しました。"
+    )
+
+
+@admin.action(description="2段階認証を必須にする", permissions=["change"])
+def require_two_factor(modeladmin, request, queryset):
+    users = list(queryset)
+    for user in users:
+        StaffProfile.objects.update_or_create(user=user, defaults={"two_factor_required": True})
+    modeladmin.message_user(
+        request,
+        f"{len(users)}人の2段階認証を必須にしました。"
+        "認証アプリを設定していない人は、次に管理画面を開くときに設定します。",
+    )
+
+
+@admin.action(description="2段階認証をリセットする", permissions=["change"])
+def reset_two_factor(modeladmin, request, queryset):
+    users = list(queryset)
+    TOTPDevice.objects.filter(user__in=users).delete()
+    audit.record_access(
+        request,
+        User,
+        what="2段階認証をリセット",
+        pks=[u.pk for u in users],
+        event="two_factor_reset",
+    )
+    modeladmin.message_user(
+        request,
+        f"{len(users)}人の2段階認証をリセットしました。"
+        "必須の人は、次のログインで認証アプリを設定し直します。",
+    )
+
+
+class PortalUserAdmin(UserAdmin):
+    list_display = ["username", "full_name", "email", "roles", "two_factor", "is_active"]
+    list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
+    actions = [end_sessions, deactivate, require_two_factor, reset_two_factor]
+    # Permissions come from the role groups (staff.roles); a permission given
+    # to one person would be a hole in that table.
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["last_name", "first_name", "email"]}),
+        (
+            "役割と権限",
+            {
+                "fields": ["is_active", "groups", "is_staff", "is_superuser"],
+                "description": (
+                    "役割（グループ）を選ぶと、保存したときに「スタッフ権限」もオンになります。"
+                ),
+            },
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    filter_horizontal = ["groups"]
+
+    def get_inlines(self, request, obj):
+        return [StaffProfileInline] if obj is not None else []
+
+    def get_queryset(self, request):
+        everyone_required = SiteProfile.objects.filter(staff_two_factor_required=True).exists()
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("groups")
+            .annotate(
+                has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+                must_use_device=Value(True, output_field=BooleanField())
+                if everyone_required
+                else Exists(
+                    StaffProfile.objects.filter(user=OuterRef("pk"), two_factor_required=True)
+                ),
+            )
+        )
+
+    @admin.display(description="氏名", ordering="last_name")
+    def full_name(self, obj):
+        return f"{obj.last_name} {obj.first_name}".strip()
+
+    @admin.display(description="役割")
+    def roles(self, obj):
+        if obj.is_superuser:
+            return "管理者（スーパーユーザー）"
+        names = [group.name for group in obj.groups.all()]
+        return "、".join(names) or "なし"
+
+    @admin.display(description="2段階認証")
+    def two_factor(self, obj):
+        if obj.has_device:
+            return "有効"
+        if obj.must_use_device:
+            return "必須（未設定）"
+        return "なし"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not user.is_staff and user.groups.filter(name__in=Role.values).exists():
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+            self.message_user(
+                request, "役割を選んだため、「スタッフ権限」をオンにしました。", messages.INFO
+            )
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)
