@@ -62,11 +62,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    # Ends a staff session after STAFF_IDLE_MINUTES without a request.
-    "shakyo_portal.staff.sessions.IdleStaffSessionMiddleware",
     # Names the signed-in user (and address) in every audit entry a request writes.
     "shakyo_portal.staff.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a staff session after STAFF_IDLE_MINUTES without a request.
+    "shakyo_portal.staff.sessions.IdleStaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Answers a locked-out login with the lockout page.

@@ -154,6 +154,29 @@ def _may_export_kind(user, model) -> bool:
     return not (rule.personal and roles(user) == frozenset({Role.READER}))
 
 
+def anchor_choices(user, model, related_queryset):
+    """What a row of `model` may be attached to through the field that puts it
+    in a scope: a 地区担当's own districts, a coordinator's own coordinator
+    record, the councils of their areas. Unscoped roles may choose any."""
+    rule = rule_for(model)
+    scoped = []
+    for role in roles(user):
+        letters = rule.letters(role)
+        if "a" in letters or "c" in letters:
+            return related_queryset
+        if "A" not in letters and "C" not in letters:
+            continue
+        if role == Role.DISTRICT and rule.district is not None:
+            scoped.append(Q(pk__in=district_ids(user)))
+        elif role == Role.COORDINATOR and rule.owner is not None:
+            scoped.append(Q(user=user))
+        elif role == Role.COORDINATOR and rule.area is not None:
+            scoped.append(_area_q(user, ""))
+    if not scoped:
+        return related_queryset.none()
+    return related_queryset.filter(reduce(or_, scoped))
+
+
 def visible(user, queryset):
     return reach(user, "view", queryset)
 

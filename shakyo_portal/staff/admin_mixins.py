@@ -160,13 +160,13 @@ def _narrow_choices(field, request, model):
     if field is None or not hasattr(field, "queryset"):
         return field
     related = field.queryset.model
-    if access.rule_for(related) is None:
+    if access.rule_for(related) is None or access.rule_for(model) is None:
         return field
     own_rule = access.rule_for(model)
     # The field that puts the row in the user's scope must stay within the
     # rows the user may change; any other link may point at anything they see.
     if own_rule is not None and _is_scope_anchor(own_rule, related):
-        field.queryset = access.reach(request.user, "change", field.queryset)
+        field.queryset = access.anchor_choices(request.user, model, field.queryset)
     else:
         field.queryset = access.visible(request.user, field.queryset)
     return field

@@ -10,6 +10,7 @@ from auditlog import middleware as auditlog_middleware
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
 from shakyo_portal.ratelimit import client_ip
@@ -148,3 +149,11 @@ class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return None
+
+    @staticmethod
+    def _get_actor(request):
+        # Without a session cookie nobody is signed in; looking would touch
+        # the session and add "Vary: Cookie" to every public page.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return auditlog_middleware.AuditlogMiddleware._get_actor(request)

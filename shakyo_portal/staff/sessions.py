@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.storage import default_storage
 from django.db.models.signals import post_save, pre_save
 from django.urls import reverse
 
@@ -36,6 +35,10 @@ class IdleStaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Public visitors without a session are left alone: looking at the
+        # user would add "Vary: Cookie" to pages that are the same for all.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_staff:
             now = int(time.time())
@@ -51,17 +54,12 @@ class IdleStaffSessionMiddleware:
         return self.get_response(request)
 
     def _back_to_login(self, request):
-        response = redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        # This middleware runs before MessageMiddleware has set up the
-        # request's messages, so the notice is stored the way it would be.
-        storage = default_storage(request)
-        storage.add(
-            messages.INFO,
+        messages.info(
+            request,
             f"{settings.STAFF_IDLE_MINUTES}分間操作がなかったため、ログアウトしました。"
             "もう一度ログインしてください。",
         )
-        storage.update(response)
-        return response
+        return redirect_to_login(request.get_full_path(), reverse("admin:login"))
 
 
 def end_sessions(user) -> int:

@@ -110,6 +110,12 @@ class PortalUserAdmin(UserAdmin):
     def get_inlines(self, request, obj):
         return [StaffProfileInline] if obj is not None else []
 
+    def get_readonly_fields(self, request, obj=None):
+        # Only a superuser makes another: a 管理者 account is powerful enough
+        # without being able to step outside the role table.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else [*fields, "is_superuser"]
+
     def get_queryset(self, request):
         everyone_required = SiteProfile.objects.filter(staff_two_factor_required=True).exists()
         return (
