@@ -18,12 +18,6 @@ from shakyo_portal.fields import (
 from shakyo_portal.forms import HoneypotMixin
 from shakyo_portal.uploads import DOCUMENT, PhotoField, process_upload
 
-CONSENT_PURPOSE = (
-    "この申込で書いていただいた氏名・よみがな・電話番号・メールアドレス・人数・必要な配慮は、"
-    "この行事の受付と準備（配慮の手配を含みます）、行事についてのご連絡にだけ使います。"
-    "法令に基づく場合を除き、ご本人の同意なく第三者に提供することはありません。"
-    "公開するページには載せません。"
-)
 MAX_NOTE_LENGTH = 500
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 

@@ -24,7 +24,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from news.forms import CONSENT_PURPOSE, TOKEN_PATTERN, RegistrationForm
+from news.forms import TOKEN_PATTERN, RegistrationForm
 from news.models import Category, Event, NewsletterIssue, Post, Registration
 from news.services import RegistrationRefused, register, waitlist_position
 from shakyo_portal.dates import WEEKDAYS, era_year_label, wareki
@@ -309,7 +309,6 @@ def _render_form(request, event, form, closed_reason):
             "event": event,
             "form": form,
             "closed_reason": closed_reason,
-            "consent_purpose": CONSENT_PURPOSE,
         },
     )
 

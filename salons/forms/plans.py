@@ -55,13 +55,6 @@ MAX_BUDGET_LINES = 20
 # Rows shown beyond the filled ones, so a form without JavaScript has room to type.
 BLANK_ROWS = 2
 
-CONSENT_PURPOSE = (
-    "この活動計画書に書いていただいた代表者の氏名・よみがな・電話番号・メールアドレス・住所は、"
-    "活動計画書の審査、活動助成の交付、実績報告の確認と、それらについてのご連絡にだけ使います。"
-    "法令に基づく場合を除き、ご本人の同意なく第三者に提供することはありません。"
-    "サロンの一覧など公開するページには、代表者の氏名や連絡先は載せません。"
-)
-
 
 class Mode:
     """What the pressed button asks of the form."""

@@ -24,7 +24,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from salons.access import grant_access, plan_for_applicant
 from salons.forms.plans import (
-    CONSENT_PURPOSE,
     Mode,
     PlanEntry,
     RenewForm,
@@ -345,7 +344,6 @@ def _render_form(request, entry: PlanEntry, *, token: str):
             # Browsers cannot put chosen files back into a re-shown form.
             "files_dropped": files_chosen and (entry.has_errors or form.mode == Mode.ESTIMATE),
             "attachments": list(plan.attachments.all()) if plan is not None else [],
-            "consent_purpose": CONSENT_PURPOSE,
         },
     )
 
