@@ -4,12 +4,12 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
 from news.models import Post
-from tests.factories import DistrictFactory, SiteProfileFactory, UserFactory
+from shakyo_portal.staff.roles import Role
+from tests.factories import DistrictFactory, SiteProfileFactory, UserFactory, role_user
 from tests.news.factories import CategoryFactory, PostFactory
 from tests.news.helpers import SHELL_QUERIES, main
 
@@ -125,12 +125,11 @@ def test_a_scheduled_post_appears_on_its_own_when_its_time_comes(resident, newsr
 
 
 def test_staff_who_may_view_posts_preview_drafts(newsroom):
-    user = UserFactory(username="editor", staff=True)
     client = Client()
-    client.force_login(user)
+    client.force_login(UserFactory(username="editor", staff=True))
     url = newsroom["draft"].get_absolute_url()
-    assert client.get(url).status_code == 404  # staff, but without the permission
-    user.user_permissions.add(Permission.objects.get(codename="view_post"))
+    assert client.get(url).status_code == 404  # staff, but without a role
+    client.force_login(role_user(Role.READER))
     response = client.get(url)
     assert response.status_code == 200
     html = response.content.decode()

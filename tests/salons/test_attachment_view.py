@@ -5,15 +5,15 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.http import Http404
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.static import serve
 
 from salons.services import save_attachment
+from shakyo_portal.staff.roles import Role
 from shakyo_portal.uploads import process_upload
-from tests.factories import ActivityPlanFactory, ActivityReportFactory, UserFactory
+from tests.factories import ActivityPlanFactory, ActivityReportFactory, role_user
 from tests.salons import crafted
 from tests.salons.crafted import upload
 
@@ -36,11 +36,7 @@ def report_file():
     return attach(report=ActivityReportFactory(), name="実績報告.pdf", data=crafted.pdf())
 
 
-def client_with(*codenames, staff=True):
-    user = UserFactory(is_staff=staff)
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="salons", codename__in=codenames)
-    )
+def client_for(user):
     client = Client()
     client.force_login(user)
     return client
@@ -60,13 +56,14 @@ def test_staff_without_permission_gets_the_same_404_as_for_nothing(staff, plan_f
     assert staff.get(reverse("salons:attachment", kwargs={"pk": 999_999})).status_code == 404
 
 
-def test_a_non_staff_account_gets_404_even_with_the_permission(plan_file):
-    client = client_with("view_activityplan", staff=False)
-    assert client.get(plan_file.get_absolute_url()).status_code == 404
+def test_a_non_staff_account_gets_404_even_with_a_role(plan_file):
+    user = role_user(Role.READER, is_staff=False)
+    assert not user.is_staff
+    assert client_for(user).get(plan_file.get_absolute_url()).status_code == 404
 
 
 def test_staff_who_may_view_plans_downloads_the_clean_file(plan_file):
-    client = client_with("view_activityplan")
+    client = client_for(role_user(Role.READER))
 
     response = client.get(plan_file.get_absolute_url())
 
@@ -86,13 +83,10 @@ def test_staff_who_may_view_plans_downloads_the_clean_file(plan_file):
     assert int(response["Content-Length"]) == plan_file.size
 
 
-def test_plan_permission_does_not_open_report_files(report_file):
-    client = client_with("view_activityplan")
-    assert client.get(report_file.get_absolute_url()).status_code == 404
-
-
-def test_report_files_need_the_report_view_permission(report_file, plan_file):
-    client = client_with("view_activityreport")
+def test_a_district_officer_opens_the_files_of_their_own_districts_only(plan_file, report_file):
+    """Every role that sees plans sees reports too; what divides staff is the 担当地区."""
+    own = role_user(Role.DISTRICT, districts=[report_file.report.plan.district])
+    client = client_for(own)
 
     response = client.get(report_file.get_absolute_url())
 
@@ -100,6 +94,7 @@ def test_report_files_need_the_report_view_permission(report_file, plan_file):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert plan_file.plan.district != report_file.report.plan.district
     assert client.get(plan_file.get_absolute_url()).status_code == 404
 
 

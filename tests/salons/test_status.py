@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 
 from salons.forms.status import NOT_FOUND_MESSAGE
@@ -17,7 +16,8 @@ from salons.services import (
     submit_report,
     transition,
 )
-from tests.factories import ActivityPlanFactory, UserFactory
+from shakyo_portal.staff.roles import Role
+from tests.factories import ActivityPlanFactory, UserFactory, role_user
 
 STATUS_URL = "/salons/plans/status/"
 
@@ -219,10 +219,9 @@ def test_access_to_one_plan_does_not_open_another(resident, plan):
     assert resident.get(detail_url(other)).status_code == 404
 
 
-def test_staff_who_may_view_plans_see_every_plan(plan, staff_user):
-    staff_user.user_permissions.add(Permission.objects.get(codename="view_activityplan"))
+def test_staff_who_may_view_plans_see_every_plan(plan):
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(role_user(Role.READER))
     assert client.get(detail_url(plan)).status_code == 200
     plain = Client()
     plain.force_login(UserFactory(username="no-perm", staff=True))
