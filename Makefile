@@ -9,7 +9,7 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench a11y-report clean
+.PHONY: install run test lint format migrations-check bench a11y-report backup restore clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
@@ -43,6 +43,18 @@ run: install
 # browser file starts its server and Chromium once.
 test: install $(AXE)
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+
+BACKUP_DIR ?= backups
+
+# The whole site (database, public and private uploads) in one archive under
+# $(BACKUP_DIR). It holds personal data: see the README's "Backups".
+backup: install
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py backup_site --output $(BACKUP_DIR)
+
+# make restore ARCHIVE=backups/shakyo-backup-….tar.gz (FORCE=1 empties the database first)
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "ARCHIVE=backups/shakyo-backup-….tar.gz のように、戻すファイルを指定してください。" >&2; exit 1; }
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py restore_site "$(ARCHIVE)" $(if $(FORCE),--force)
 
 lint: install
 	$(BIN)/ruff check .
