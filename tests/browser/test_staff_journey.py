@@ -65,7 +65,7 @@ def test_district_staff_edit_their_member_and_the_change_is_in_the_history(
     expect(page.get_by_text("南田 次郎")).to_have_count(0)
 
     page.get_by_role("link", name="北野 花子").click()
-    page.get_by_label("電話番号").fill("0866-99-8888")
+    page.get_by_role("textbox", name="電話番号").fill("0866-99-8888")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("変更しました")
     mine.refresh_from_db()
