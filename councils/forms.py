@@ -84,7 +84,8 @@ class CouncilAdminForm(forms.ModelForm):
 def _pk(value) -> int | None:
     """The pk typed into a form, or None for anything that cannot be one."""
     value = str(value or "")
-    return int(value) if value.isdigit() else None
+    # "²".isdigit() is true too; only ASCII digits that fit a key are one.
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 class MeetingAdminForm(forms.ModelForm):

@@ -272,7 +272,9 @@ class EventAdmin(EditorChecksMixin, admin.ModelAdmin):
         ]
 
     def registrants_csv(self, request, object_id):
-        if not object_id.isdigit() or len(object_id) > 18:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        if not (object_id.isascii() and object_id.isdigit() and len(object_id) <= 18):
             raise Http404
         event = get_object_or_404(Event, pk=object_id)
         return guarded_export(

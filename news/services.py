@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from news.models import Event, Registration, RegistrationStatus
 from shakyo_portal.models import SiteProfile
+from shakyo_portal.staff import audit
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +146,9 @@ def cancel(registration: Registration) -> Registration:
         Registration.objects.filter(pk=registration.pk).update(
             status=RegistrationStatus.CANCELLED, updated_at=timezone.now()
         )
+        audit.record_update(
+            registration, {"status": (registration.status, RegistrationStatus.CANCELLED)}
+        )
         registration.status = RegistrationStatus.CANCELLED
     return registration
 
@@ -167,6 +171,7 @@ def promote(registration: Registration) -> Registration:
         Registration.objects.filter(pk=current.pk).update(
             status=RegistrationStatus.CONFIRMED, updated_at=timezone.now()
         )
+        audit.record_update(current, {"status": (current.status, RegistrationStatus.CONFIRMED)})
         current.status = RegistrationStatus.CONFIRMED
         notify(current, "promoted")
     return current

@@ -47,7 +47,7 @@ RETRY_MESSAGE = "申込を受け付けられませんでした。もう一度「
 
 def can_preview(request, model) -> bool:
     """Staff who may see drafts in the admin may see them on the site too."""
-    return access.allows(request.user, "view", model)
+    return access.staff_session(request) and access.allows(request.user, "view", model)
 
 
 def visible(request, queryset, **lookup):

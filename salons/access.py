@@ -27,14 +27,20 @@ def grant_access(request, plan: ActivityPlan) -> None:
     request.session[SESSION_KEY] = [*allowed, plan.pk][-MAX_REMEMBERED:]
 
 
-def has_access(request, plan: ActivityPlan) -> bool:
-    if staff_access.can(request.user, "view", plan):
+def has_access(request, plan: ActivityPlan, *, for_writing: bool = False) -> bool:
+    # Staff read an applicant's pages; they write only in the admin, where the
+    # workflow and its history apply. The applicant's forms are the applicant's.
+    if (
+        not for_writing
+        and staff_access.staff_session(request)
+        and staff_access.can(request.user, "view", plan)
+    ):
         return True
     return plan.pk in request.session.get(SESSION_KEY, [])
 
 
-def plan_for_applicant(request, pk: int, queryset=None) -> ActivityPlan:
+def plan_for_applicant(request, pk: int, queryset=None, *, for_writing=False) -> ActivityPlan:
     plan = get_object_or_404(queryset if queryset is not None else ActivityPlan.objects, pk=pk)
-    if not has_access(request, plan):
+    if not has_access(request, plan, for_writing=for_writing):
         raise Http404
     return plan

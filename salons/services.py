@@ -39,6 +39,7 @@ from salons.models import (
     reference_for,
 )
 from shakyo_portal.models import SiteProfile
+from shakyo_portal.staff import audit
 
 logger = logging.getLogger(__name__)
 
@@ -171,8 +172,13 @@ def submit_plan(
         updated = ActivityPlan.objects.filter(pk=plan.pk, status=previous).update(**changes)
         if not updated:
             raise WorkflowError("この活動計画書はすでに提出されています。")
+        recorded = {name: (getattr(plan, name), value) for name, value in changes.items()}
         for name, value in changes.items():
             setattr(plan, name, value)
+        # Tokens are secrets and updated_at is noise; the rest is the submission.
+        for secret in ("draft_token_hash", "submission_token", "updated_at"):
+            recorded.pop(secret, None)
+        audit.record_update(plan, recorded, actor=actor)
         StatusChange.objects.create(
             plan=plan,
             subject=StatusSubject.PLAN,
@@ -208,6 +214,7 @@ def transition(
         if not updated:
             raise WorkflowError(CONFLICT_MESSAGE)
         plan.status = to
+        audit.record_update(plan, {"status": (current, to)}, actor=actor)
         StatusChange.objects.create(
             plan=plan,
             subject=StatusSubject.PLAN,
@@ -266,6 +273,7 @@ def _register_salon(plan: ActivityPlan) -> Salon:
     if plan.activity_types.exists():
         salon.activity_types.set(plan.activity_types.all())
     if plan.salon_id != salon.pk:
+        audit.record_update(plan, {"salon": (plan.salon, salon)})
         plan.salon = salon
         ActivityPlan.objects.filter(pk=plan.pk).update(salon=salon)
     return salon
@@ -300,6 +308,14 @@ def adjust_grant(grant: Grant, amount: int, *, reason: str, actor) -> Grant:
             raise WorkflowError(
                 "交付済・精算済の助成金の額は変えられないか、ほかの職員が先に変更しました。"
             )
+        audit.record_update(
+            grant,
+            {
+                "amount": (grant.amount, amount),
+                "adjustment_reason": (grant.adjustment_reason, reason),
+            },
+            actor=actor,
+        )
         StatusChange.objects.create(
             plan_id=grant.plan_id,
             subject=StatusSubject.GRANT,
@@ -320,6 +336,11 @@ def mark_grant_paid(grant: Grant, *, paid_on: date, actor) -> Grant:
         )
         if not updated:
             raise WorkflowError("交付決定の助成金だけを交付済にできます。")
+        audit.record_update(
+            grant,
+            {"status": (grant.status, GrantStatus.PAID), "paid_on": (grant.paid_on, paid_on)},
+            actor=actor,
+        )
         StatusChange.objects.create(
             plan_id=grant.plan_id,
             subject=StatusSubject.GRANT,
@@ -402,6 +423,9 @@ def confirm_report(report: ActivityReport, *, actor) -> ActivityReport:
         )
         if not updated:
             raise WorkflowError(CONFLICT_MESSAGE)
+        audit.record_update(
+            report, {"status": (report.status, ReportStatus.CONFIRMED)}, actor=actor
+        )
         report.status = ReportStatus.CONFIRMED
         report.confirmed_at = now
         plan = report.plan
@@ -417,6 +441,14 @@ def confirm_report(report: ActivityReport, *, actor) -> ActivityReport:
             Grant.objects.filter(pk=grant.pk).update(
                 status=GrantStatus.SETTLED, settled_on=timezone.localdate()
             )
+            audit.record_update(
+                grant,
+                {
+                    "status": (grant.status, GrantStatus.SETTLED),
+                    "settled_on": (grant.settled_on, timezone.localdate()),
+                },
+                actor=actor,
+            )
             StatusChange.objects.create(
                 plan=plan,
                 subject=StatusSubject.GRANT,
@@ -428,6 +460,9 @@ def confirm_report(report: ActivityReport, *, actor) -> ActivityReport:
             salon = Salon.objects.select_for_update().get(pk=plan.salon_id)
             if salon.last_held_on is None or salon.last_held_on < report.last_held_on:
                 Salon.objects.filter(pk=salon.pk).update(last_held_on=report.last_held_on)
+                audit.record_update(
+                    salon, {"last_held_on": (salon.last_held_on, report.last_held_on)}, actor=actor
+                )
     return report
 
 
@@ -441,6 +476,7 @@ def return_report(report: ActivityReport, *, actor, reason: str) -> ActivityRepo
         )
         if not updated:
             raise WorkflowError(CONFLICT_MESSAGE)
+        audit.record_update(report, {"status": (report.status, ReportStatus.RETURNED)}, actor=actor)
         report.status = ReportStatus.RETURNED
         StatusChange.objects.create(
             plan=report.plan,

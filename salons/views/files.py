@@ -19,11 +19,11 @@ from shakyo_portal.staff import access
 SERVED_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
 
 
-def can_view_attachment(user, attachment: Attachment) -> bool:
+def can_view_attachment(request, attachment: Attachment) -> bool:
     """Staff who may view the attachment's plan or report may view the file."""
-    if not (user.is_active and user.is_staff):
-        return False
-    return access.can(user, "view", attachment.plan or attachment.report)
+    return access.staff_session(request) and access.can(
+        request.user, "view", attachment.plan or attachment.report
+    )
 
 
 @require_safe
@@ -31,7 +31,7 @@ def attachment(request, pk):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
     item = get_object_or_404(Attachment, pk=pk)
-    if not can_view_attachment(request.user, item):
+    if not can_view_attachment(request, item):
         raise Http404
     try:
         handle = item.file.open("rb")

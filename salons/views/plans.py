@@ -176,7 +176,9 @@ def plan_new(request):
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
 def plan_edit(request, pk):
-    plan = plan_for_applicant(request, pk, ActivityPlan.objects.select_related("program", "salon"))
+    plan = plan_for_applicant(
+        request, pk, ActivityPlan.objects.select_related("program", "salon"), for_writing=True
+    )
     if not plan.is_editable_by_applicant:
         messages.info(
             request,

@@ -201,7 +201,7 @@ def report_blocked_message(plan: ActivityPlan) -> str:
 @require_http_methods(["GET", "POST"])
 @limit_posts("report_new", limit=REPORT_POSTS_PER_10_MINUTES, window=600)
 def report_new(request, pk):
-    plan = plan_for_applicant(request, pk, queryset=PLAN_PAGE)
+    plan = plan_for_applicant(request, pk, queryset=PLAN_PAGE, for_writing=True)
     if not can_report(plan):
         # Also the answer to a second click on 送信 after the report was saved.
         messages.info(request, report_blocked_message(plan))

@@ -177,6 +177,14 @@ def anchor_choices(user, model, related_queryset):
     return related_queryset.filter(reduce(or_, scoped))
 
 
+def staff_session(request) -> bool:
+    """A signed-in, active staff member who has passed every login step
+    (two-factor included): the condition for staff pages outside the admin too."""
+    from django.contrib import admin
+
+    return admin.site.has_permission(request)
+
+
 def visible(user, queryset):
     return reach(user, "view", queryset)
 

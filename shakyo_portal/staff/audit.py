@@ -26,7 +26,7 @@ TRACKED = {
     "salons.attachment": {},
     "salons.grant": {},
     "salons.activityreport": {},
-    "news.registration": {},
+    "news.registration": {"m2m_fields": {"accommodations"}},
     "coordinators.coordinator": {},
     "coordinators.activitylog": {},
     "councils.councilmember": {},
@@ -60,7 +60,7 @@ def record_access(request, model, *, what: str, pks=(), **data) -> LogEntry:
         content_type=ContentType.objects.get_for_model(model),
         object_pk=single,
         # Set for one row, so the entry shows on that row's own history page.
-        object_id=int(single) if single.isdigit() else None,
+        object_id=int(single) if single.isascii() and single.isdigit() else None,
         object_repr=what,
         action=LogEntry.Action.ACCESS,
         actor=user,
@@ -157,3 +157,25 @@ class AuditlogMiddleware(auditlog_middleware.AuditlogMiddleware):
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None
         return auditlog_middleware.AuditlogMiddleware._get_actor(request)
+
+
+def record_update(instance, changes: dict, *, actor=None) -> LogEntry:
+    """An entry for a change written with QuerySet.update() — the workflow's
+    compare-and-set steps — which auditlog's signals never see.
+
+    changes: {field name: (old, new)}. Inside a request the middleware names
+    the signed-in user when no actor is given.
+    """
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_pk=str(instance.pk),
+        object_id=instance.pk if isinstance(instance.pk, int) else None,
+        object_repr=str(instance),
+        action=LogEntry.Action.UPDATE,
+        changes={name: [_plain(old), _plain(new)] for name, (old, new) in changes.items()},
+        actor=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+def _plain(value):
+    return None if value is None else str(value)

@@ -459,7 +459,7 @@ class PicksField(forms.Field):
         wanted: dict[str, set[int]] = {}
         for key in keys:
             kind_key, _, pk = key.partition(":")
-            if kind_key not in KIND_BY_KEY or not pk.isdigit():
+            if kind_key not in KIND_BY_KEY or not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
                 raise ValidationError("選んだ記録が正しくありません。もう一度検索してください。")
             wanted.setdefault(kind_key, set()).add(int(pk))
         picked = []

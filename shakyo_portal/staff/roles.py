@@ -75,8 +75,11 @@ def _district(path, district_letters, personal=False):
     )
 
 
-def _council(path):
-    return ModelRule(area=path, roles={OFFICE: "vacde", C: "vACD", R: "ve"})
+def _council(path, personal=False):
+    readers = "v" if personal else "ve"
+    return ModelRule(
+        area=path, personal=personal, roles={OFFICE: "vacde", C: "vACD", R: readers}
+    )
 
 
 RULES: dict[str, ModelRule] = {
@@ -128,11 +131,13 @@ RULES: dict[str, ModelRule] = {
     ),
     "coordinators.resourcecategory": ModelRule(roles=CONTENT),
     "coordinators.lifescene": ModelRule(roles=CONTENT),
-    "coordinators.resource": ModelRule(roles=CONTENT),
+    # Informal resources carry a contact person's name, phone and e-mail.
+    "coordinators.resource": ModelRule(personal=True, roles=PERSONAL),
     # 協議体: a コーディネーター keeps the councils of their areas.
     "councils.lifearea": ModelRule(roles=CONTENT),
     "councils.council": ModelRule(area="", roles={OFFICE: "vacde", C: "vCe", R: "ve"}),
-    "councils.councilmember": _council("council"),
+    # Representatives' names are published only with consent.
+    "councils.councilmember": _council("council", personal=True),
     "councils.meeting": _council("council"),
     "councils.agendaitem": _council("meeting__council"),
     "councils.meetingmaterial": _council("meeting__council"),

@@ -20,6 +20,7 @@ from django.urls import reverse
 from shakyo_portal.staff.models import StaffSession
 
 SEEN_KEY = "staff_last_seen"
+RECORDED_KEY = "staff_session_key"
 # The session is written at most this often just to move the idle clock.
 TOUCH_EVERY = 60
 
@@ -51,7 +52,9 @@ class IdleStaffSessionMiddleware:
                     return self._back_to_login(request)
             elif now - last >= TOUCH_EVERY or SEEN_KEY not in request.session:
                 request.session[SEEN_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        _follow_new_key(request)
+        return response
 
     def _back_to_login(self, request):
         messages.info(
@@ -60,6 +63,21 @@ class IdleStaffSessionMiddleware:
             "もう一度ログインしてください。",
         )
         return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+
+
+def _follow_new_key(request) -> None:
+    """A password change or a plan's access grant gives the session a new key;
+    the registry follows it, so ending the user's sessions still reaches it."""
+    user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    if session is None or user is None or not (user.is_authenticated and user.is_staff):
+        return
+    key, recorded = session.session_key, session.get(RECORDED_KEY)
+    if key and key != recorded:
+        if recorded:
+            StaffSession.objects.filter(session_key=recorded).delete()
+        StaffSession.objects.get_or_create(session_key=key, defaults={"user": user})
+        session[RECORDED_KEY] = key
 
 
 def end_sessions(user) -> int:
@@ -84,6 +102,7 @@ def _remember_session(sender, request, user, **kwargs):
     StaffSession.objects.get_or_create(
         session_key=request.session.session_key, defaults={"user": user}
     )
+    request.session[RECORDED_KEY] = request.session.session_key
 
 
 def _forget_session(sender, request, user, **kwargs):

@@ -27,8 +27,14 @@ class StaffProfileInline(admin.StackedInline):
     max_num = 1
 
 
+def _touchable(request, queryset):
+    """Only a superuser acts on superusers."""
+    return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
+
 @admin.action(description="ログイン中のセッションを終了する", permissions=["change"])
 def end_sessions(modeladmin, request, queryset):
+    queryset = _touchable(request, queryset)
     users = list(queryset)
     ended = sum(sessions.end_sessions(user) for user in users)
     audit.record_access(
@@ -41,6 +47,7 @@ def end_sessions(modeladmin, request, queryset):
     description="選んだユーザーを無効にする（ログインできなくする）", permissions=["change"]
 )
 def deactivate(modeladmin, request, queryset):
+    queryset = _touchable(request, queryset)
     users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
     for user in users:
         user.is_active = False
@@ -57,6 +64,7 @@ def deactivate(modeladmin, request, queryset):
 
 @admin.action(description="2段階認証を必須にする", permissions=["change"])
 def require_two_factor(modeladmin, request, queryset):
+    queryset = _touchable(request, queryset)
     users = list(queryset)
     for user in users:
         StaffProfile.objects.update_or_create(user=user, defaults={"two_factor_required": True})
@@ -69,6 +77,7 @@ def require_two_factor(modeladmin, request, queryset):
 
 @admin.action(description="2段階認証をリセットする", permissions=["change"])
 def reset_two_factor(modeladmin, request, queryset):
+    queryset = _touchable(request, queryset)
     users = list(queryset)
     TOTPDevice.objects.filter(user__in=users).delete()
     audit.record_access(
@@ -109,6 +118,17 @@ class PortalUserAdmin(UserAdmin):
 
     def get_inlines(self, request, obj):
         return [StaffProfileInline] if obj is not None else []
+
+    def has_change_permission(self, request, obj=None):
+        # A superuser's password, 2FA and roles are a superuser's business.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser makes another: a 管理者 account is powerful enough

@@ -72,11 +72,13 @@ EXPECTED = {
     "coordinators.activitylog": {A: "vacde", OF: "vacde", D: "-", C: "vacde", R: "v"},
     "coordinators.resourcecategory": CONTENT,
     "coordinators.lifescene": CONTENT,
-    "coordinators.resource": CONTENT,
+    # Informal resources name a contact person: read, never exported, by those outside the office.
+    "coordinators.resource": {A: "vacde", OF: "vacde", D: "-", C: "v", R: "v"},
     # 協議体: the coordinator keeps the councils of their areas; the office creates councils.
     "councils.lifearea": CONTENT,
     "councils.council": {A: "vacde", OF: "vacde", D: "-", C: "vce", R: "ve"},
-    "councils.councilmember": COUNCIL,
+    # Members' representatives are published only with consent: 閲覧のみ does not export them.
+    "councils.councilmember": {A: "vacde", OF: "vacde", D: "-", C: "vacd", R: "v"},
     "councils.meeting": COUNCIL,
     "councils.annualplan": COUNCIL,
     # News: registrations come only from the public form.
@@ -233,3 +235,13 @@ def test_groups_hold_exactly_the_permissions_in_code(db):
     assert not reader.permissions.filter(codename="delete_welfarecommitteemember").exists()
     assert reader.permissions.filter(codename="view_welfarecommitteemember").exists()
     assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}
+
+
+def test_every_kind_of_personal_record_is_marked_personal_in_the_role_table():
+    """What the disclosure page treats as a person's data, 閲覧のみ never exports."""
+    from shakyo_portal.staff.personal_data import KINDS
+    from shakyo_portal.staff.roles import RULES
+
+    for kind in KINDS:
+        assert RULES[kind.model_label].personal, kind.model_label
+        assert "e" not in RULES[kind.model_label].letters(Role.READER).lower()
