@@ -77,9 +77,7 @@ def _district(path, district_letters, personal=False):
 
 def _council(path, personal=False):
     readers = "v" if personal else "ve"
-    return ModelRule(
-        area=path, personal=personal, roles={OFFICE: "vacde", C: "vACD", R: readers}
-    )
+    return ModelRule(area=path, personal=personal, roles={OFFICE: "vacde", C: "vACD", R: readers})
 
 
 RULES: dict[str, ModelRule] = {

@@ -99,7 +99,11 @@ def test_odd_digits_in_an_id_get_a_clear_answer_not_a_500(db, value):
     assert boss.get(url).status_code == 404
     response = boss.post(
         reverse("admin:personal_data_act"),
-        {"action": "export", "pick": [f"districts.welfarecommitteemember:{value}"], "reason": "開示請求"},
+        {
+            "action": "export",
+            "pick": [f"districts.welfarecommitteemember:{value}"],
+            "reason": "開示請求",
+        },
     )
     assert response.status_code in (200, 302)
 
