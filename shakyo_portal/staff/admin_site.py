@@ -31,6 +31,19 @@ class PortalAdminSite(admin.AdminSite):
         # no admin page until the six digits are checked.
         return super().has_permission(request) and twofactor.satisfied(request)
 
+    # Apps and models that ship no Japanese name of their own.
+    APP_NAMES = {"axes": "ログインの記録", "otp_totp": "2段階認証"}
+    MODEL_NAMES = {"otp_totp": {"TOTPDevice": "認証アプリ"}}
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = self.APP_NAMES.get(app["app_label"], app["name"])
+            names = self.MODEL_NAMES.get(app["app_label"], {})
+            for model in app["models"]:
+                model["name"] = names.get(model["object_name"], model["name"])
+        return apps
+
     def login(self, request, extra_context=None):
         return auth_views.login(self, request, extra_context)
 
