@@ -118,6 +118,7 @@ def describe(entry: LogEntry) -> dict:
                 old, new = (shown if len(shown) == 2 else values)[:2]
             changes.append({"field": label, "old": _blank(old), "new": _blank(new)})
     return {
+        "details": _details(entry.additional_data or {}),
         "entry": entry,
         "actor": actor_name(entry.actor),
         "action": ACTION_LABELS.get(entry.action, entry.get_action_display()),
@@ -179,3 +180,26 @@ def record_update(instance, changes: dict, *, actor=None) -> LogEntry:
 
 def _plain(value):
     return None if value is None else str(value)
+
+
+DETAIL_LABELS = {"event": "種類", "count": "件数", "reason": "理由", "rule": "規則", "path": "画面"}
+EVENT_LABELS = {
+    "export": "CSV出力",
+    "disclosure": "開示用の書き出し",
+    "anonymise": "匿名化",
+    "delete": "削除",
+    "retention": "保存期間による削除・匿名化",
+    "end_sessions": "セッションの終了",
+    "two_factor_reset": "2段階認証のリセット",
+}
+
+
+def _details(data: dict) -> list[tuple[str, str]]:
+    """What the portal noted with an entry, in Japanese; the keys of the rows
+    involved stay in the data (for tracing a leak) but are not listed."""
+    shown = []
+    for key, label in DETAIL_LABELS.items():
+        if key in data and data[key] not in ("", None):
+            value = EVENT_LABELS.get(data[key], data[key]) if key == "event" else data[key]
+            shown.append((label, value))
+    return shown
