@@ -161,7 +161,8 @@ def test_the_map_shows_every_page_of_the_search_and_links_each_marker(
     expect(page.locator(".resource-map__status")).to_contain_text(
         f"地図に{len(expected['points'])}か所を表示しました。"
     )
-    assert page.locator(".leaflet-tile-loaded").count() > 0
+    # Tiles arrive after the markers; wait for one rather than count at once.
+    expect(page.locator(".leaflet-tile-loaded").first).to_be_visible()
     assert urlsplit(local_tiles).netloc == urlsplit(live_server.url).netloc
 
     page.get_by_role("button", name="いきいき体操サロン").click()
