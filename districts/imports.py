@@ -9,7 +9,6 @@ import copy
 import csv
 import hashlib
 import io
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +20,7 @@ from django.utils.text import capfirst
 
 from districts.models import District, WelfareCommitteeMember
 from shakyo_portal.csvexport import FORMULA_STARTS
-from shakyo_portal.dates import ERAS, format_date
+from shakyo_portal.dates import format_date, wareki_to_western
 from shakyo_portal.fields import LenientDateField
 from shakyo_portal.kana import normalize_reading
 from shakyo_portal.staff import access
@@ -177,32 +176,6 @@ def _label(column: str) -> str:
 
 
 # --- checking each row ---------------------------------------------------------------
-
-
-_ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
-_WAREKI = re.compile(
-    r"(?P<era>{eras})(?P<year>元|[0-9]{{1,2}})(?:年|[./-])(?P<month>[0-9]{{1,2}})(?:月|[./-])"
-    r"(?P<day>[0-9]{{1,2}})日?".format(eras="|".join(_ERA_BY_KEY))
-)
-
-
-def wareki_to_western(text: str) -> str:
-    """令和8年4月1日, R8.4.1 -> 2026-04-01; anything else as it was. A day outside
-    the era (令和元年4月1日, 平成32年1月1日) raises ValidationError."""
-    cleaned = unicodedata.normalize("NFKC", text).strip().upper()
-    match = _WAREKI.fullmatch(cleaned)
-    if match is None:
-        return text
-    era = _ERA_BY_KEY[match["era"]]
-    year = 1 if match["year"] == "元" else int(match["year"])
-    try:
-        day = date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
-    except ValueError:
-        day = None
-    following = [later.start for later in ERAS if later.start > era.start]
-    if day is None or day < era.start or (following and day >= following[0]):
-        raise ValidationError(f"「{text}」という日付はありません。", code="invalid")
-    return day.isoformat()
 
 
 class ImportDateField(LenientDateField):

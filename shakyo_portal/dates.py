@@ -4,9 +4,12 @@
 feed goes through these functions so no template formats a date on its own.
 """
 
+import re
+import unicodedata
 from datetime import date, datetime, time
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 
@@ -114,3 +117,31 @@ def format_date_range(start: date, end: date, *, western: bool = False) -> str:
     if start == end:
         return text
     return f"{text}〜{_end_date(start, end, western, short_month=True)}"
+
+
+# --- reading 和暦 typed by people (CSV imports) ---------------------------------------
+
+_ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
+_WAREKI = re.compile(
+    r"(?P<era>{eras})(?P<year>元|[0-9]{{1,2}})(?:年|[./-])(?P<month>[0-9]{{1,2}})(?:月|[./-])"
+    r"(?P<day>[0-9]{{1,2}})日?".format(eras="|".join(_ERA_BY_KEY))
+)
+
+
+def wareki_to_western(text: str) -> str:
+    """令和8年4月1日, R8.4.1 -> 2026-04-01; anything else as it was. A day outside
+    the era (令和元年4月1日, 平成32年1月1日) raises ValidationError."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().upper()
+    match = _WAREKI.fullmatch(cleaned)
+    if match is None:
+        return text
+    era = _ERA_BY_KEY[match["era"]]
+    year = 1 if match["year"] == "元" else int(match["year"])
+    try:
+        day = date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
+    except ValueError:
+        day = None
+    following = [later.start for later in ERAS if later.start > era.start]
+    if day is None or day < era.start or (following and day >= following[0]):
+        raise ValidationError(f"「{text}」という日付はありません。", code="invalid")
+    return day.isoformat()

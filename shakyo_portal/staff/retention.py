@@ -13,7 +13,6 @@ from importlib import import_module
 
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, ProtectedError, Q, QuerySet
 from django.db.models.functions import Coalesce
@@ -22,7 +21,7 @@ from django.utils import timezone
 from districts.models import WelfareCommitteeMember
 from news.models import Registration
 from salons.models import ActivityPlan, PlanStatus, StatusSubject
-from shakyo_portal.staff import personal_data
+from shakyo_portal.staff import audit, personal_data
 from shakyo_portal.staff.audit import LogEntry
 from shakyo_portal.staff.models import StaffSession
 
@@ -249,21 +248,16 @@ def _delete_or_anonymise(model, batch) -> tuple[int, int]:
 def _record(rule: Rule, outcome: Outcome, pks) -> LogEntry:
     """The one history entry of a rule's run. Nobody acted: the actor is
     empty, which the history pages show as システム."""
-    data = {
-        "event": "retention",
-        "rule": rule.name,
-        "deleted": outcome.deleted,
-        "anonymised": outcome.anonymised,
-        "count": len(pks),
-    }
-    if rule.action != PURGE:
-        # Whose data went, should anyone ask later; logs have no "whose".
-        data["pks"] = [str(pk) for pk in pks]
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(rule.model),
-        object_pk="",
-        object_repr=f"保存期間の経過: {outcome.line()}",
-        action=LogEntry.Action.ACCESS,
-        actor=None,
-        additional_data=data,
+    # Whose data went is kept, should anyone ask later; purged logs have no "whose".
+    kept = () if rule.action == PURGE else pks
+    return audit.record_access(
+        None,
+        rule.model,
+        what=f"保存期間の経過: {outcome.line()}",
+        pks=kept,
+        event="retention",
+        rule=rule.name,
+        deleted=outcome.deleted,
+        anonymised=outcome.anonymised,
+        count=len(pks),
     )
