@@ -171,7 +171,7 @@ def main():
     from django.db import transaction
 
     from districts.models import District
-    from shakyo_portal.models import SiteProfile
+    from shakyo_portal.core.models import SiteProfile
 
     if args.regenerate:
         call_command("flush", interactive=False, verbosity=0)
@@ -206,7 +206,7 @@ def main():
 
 
 def generate_site():
-    from shakyo_portal.models import Office, SiteProfile
+    from shakyo_portal.core.models import Office, SiteProfile
 
     SiteProfile.objects.create(
         name="ベンチマーク市社会福祉協議会",
@@ -521,7 +521,7 @@ def generate_councils(rng):
         Position,
     )
     from districts.models import District
-    from shakyo_portal.recurrence import monthly_dates
+    from shakyo_portal.core.recurrence import monthly_dates
 
     districts = list(District.objects.top_level().order_by("pk").values_list("pk", flat=True))
     chunks = [
@@ -938,7 +938,7 @@ def counts():
     )
     from news.models import Event, NewsletterIssue, Post
     from salons.models import ActivityPlan, ActivityReport, Salon
-    from shakyo_portal.models import Office
+    from shakyo_portal.core.models import Office
 
     return {
         "districts (top level)": District.objects.top_level().count(),

@@ -22,7 +22,7 @@ from coordinators.forms import (
     CoordinatorAdminForm,
 )
 from coordinators.models import ActivityLog, ActivityLogPhoto, Coordinator
-from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.core.listfilters import fiscal_year_filter
 from shakyo_portal.staff.exports import guarded_export
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from coordinators.insights import insights
 from coordinators.models import ActivityLog
-from shakyo_portal.csvexport import csv_response
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.core.csvexport import csv_response
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 
 LOG_HEADER = [
     "番号",

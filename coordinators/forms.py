@@ -10,9 +10,9 @@ from django import forms
 
 from coordinators.models import MAX_COUNT, ActivityLog, ActivityLogPhoto, Coordinator, LogKind
 from salons.forms.directory import district_choices
-from shakyo_portal.fields import CountField
-from shakyo_portal.fiscal import fiscal_year_label
-from shakyo_portal.uploads import PhotoField
+from shakyo_portal.core.fields import CountField
+from shakyo_portal.core.fiscal import fiscal_year_label
+from shakyo_portal.core.uploads import PhotoField
 
 
 def year_choices(years: list[int]) -> list[tuple[str, str]]:
@@ -172,7 +172,7 @@ class ActivityLogPhotoAdminForm(forms.ModelForm):
     class Meta:
         model = ActivityLogPhoto
         fields = ["image", "alt_text", "caption", "display_order"]
-        # Re-encoded from its pixels: no GPS or other metadata is kept (shakyo_portal.uploads).
+        # Re-encoded from its pixels: no GPS or other metadata is kept (shakyo_portal.core.uploads).
         field_classes = {"image": PhotoField}
         error_messages = {
             "alt_text": {"required": "写真の説明を入力してください（画面の読み上げで伝わります）。"}

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from councils.models import Council, Layer, LifeArea
 from districts.models import District
-from shakyo_portal.dates import format_date
-from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_range
-from shakyo_portal.models import Office
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField, PostalCodeField
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_range
+from shakyo_portal.core.models import Office
 
 MAX_COUNT = 100_000
 

@@ -16,7 +16,7 @@ from coordinators.forms import ReportFilterForm, YearForm
 from coordinators.models import ActivityLog, Coordinator, Resource, Visibility
 from councils.models import LifeArea
 from districts.models import District
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
 
 COORDINATORS_PER_PAGE = 30
 REPORTS_PER_PAGE = 20

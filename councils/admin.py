@@ -22,9 +22,9 @@ from councils.models import (
     Meeting,
     MeetingMaterial,
 )
-from shakyo_portal.dates import format_date
-from shakyo_portal.fiscal import fiscal_year_label
-from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fiscal import fiscal_year_label
+from shakyo_portal.core.listfilters import fiscal_year_filter
 
 
 @admin.register(LifeArea)

@@ -15,8 +15,8 @@ from councils.models import (
     MeetingMaterial,
     parse_months,
 )
-from shakyo_portal.fiscal import parse_fiscal_year
-from shakyo_portal.uploads import DOCUMENT, process_upload
+from shakyo_portal.core.fiscal import parse_fiscal_year
+from shakyo_portal.core.uploads import DOCUMENT, process_upload
 
 # --- public -------------------------------------------------------------------------
 

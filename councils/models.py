@@ -18,11 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
-from shakyo_portal.dates import format_date, format_period, format_time
-from shakyo_portal.fields import KanaReadingField
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
-from shakyo_portal.models import Office
-from shakyo_portal.recurrence import Weekday, monthly_dates
+from shakyo_portal.core.dates import format_date, format_period, format_time
+from shakyo_portal.core.fields import KanaReadingField
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.core.models import Office
+from shakyo_portal.core.recurrence import Weekday, monthly_dates
 
 MONTHS_IN_FISCAL_ORDER = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
 

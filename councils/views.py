@@ -27,8 +27,8 @@ from councils.models import (
     MemberRole,
 )
 from districts.models import District
-from shakyo_portal.fiscal import fiscal_year
-from shakyo_portal.models import SiteProfile
+from shakyo_portal.core.fiscal import fiscal_year
+from shakyo_portal.core.models import SiteProfile
 
 COUNCILS_PER_PAGE = 30
 MEETINGS_PER_PAGE = 20

@@ -18,7 +18,7 @@ from districts.models import (
     MemberCategory,
     WelfareCommitteeMember,
 )
-from shakyo_portal.csvexport import csv_response
+from shakyo_portal.core.csvexport import csv_response
 
 MEMBER_TEMPLATES = "admin/districts/welfarecommitteemember"
 # The file of an import between its check and its confirmation (at most one at a time).

@@ -19,10 +19,10 @@ from django.db import models, transaction
 from django.utils.text import capfirst
 
 from districts.models import District, WelfareCommitteeMember
-from shakyo_portal.csvexport import FORMULA_STARTS
-from shakyo_portal.dates import format_date, wareki_to_western
-from shakyo_portal.fields import LenientDateField
-from shakyo_portal.kana import normalize_reading
+from shakyo_portal.core.csvexport import FORMULA_STARTS
+from shakyo_portal.core.dates import format_date, wareki_to_western
+from shakyo_portal.core.fields import LenientDateField
+from shakyo_portal.core.kana import normalize_reading
 from shakyo_portal.staff import access
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from shakyo_portal.fields import KanaReadingField, PhoneNumberField
-from shakyo_portal.models import Office
+from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
+from shakyo_portal.core.models import Office
 
 # Paths under /districts/ that are pages, not district slugs.
 RESERVED_SLUGS = {"activities"}

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from districts.models import ActivityType, District, WelfareCommitteeMember
-from shakyo_portal.kana import reading_sort_key
+from shakyo_portal.core.kana import reading_sort_key
 
 DISTRICTS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 30

@@ -37,8 +37,8 @@ from news.models import (
     RegistrationStatus,
 )
 from news.services import RegistrationRefused, cancel, promote
+from shakyo_portal.core.uploads import PhotoField
 from shakyo_portal.staff.exports import guarded_export
-from shakyo_portal.uploads import PhotoField
 
 CHANGE_FORM = "news/admin/change_form.html"
 REGISTRATION_CHANGE_LIST = "news/admin/registration_change_list.html"

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from news.models import Accommodation
-from shakyo_portal.csvexport import csv_response
+from shakyo_portal.core.csvexport import csv_response
 
 HEADER = [
     "受付番号",

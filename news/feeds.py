@@ -20,7 +20,7 @@ from icalendar import Event as CalendarEvent
 
 from news import markdown
 from news.models import Category, Event, EventStatus, Post
-from shakyo_portal.models import SiteProfile
+from shakyo_portal.core.models import SiteProfile
 
 ITEMS_IN_FEED = 20
 # The calendar file: events from this long ago on, and at most this many.

@@ -8,15 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from news.models import MAX_PARTY, Accommodation, Event, NewsletterIssue, Post
-from shakyo_portal.fields import (
+from shakyo_portal.core.fields import (
     ChoicesByIdField,
     CountField,
     KanaReadingFormField,
     MultilineField,
     PhoneNumberFormField,
 )
-from shakyo_portal.forms import HoneypotMixin
-from shakyo_portal.uploads import DOCUMENT, PhotoField, process_upload
+from shakyo_portal.core.forms import HoneypotMixin
+from shakyo_portal.core.uploads import DOCUMENT, PhotoField, process_upload
 
 MAX_NOTE_LENGTH = 500
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -136,7 +136,7 @@ class RegistrationForm(HoneypotMixin, forms.Form):
 
 
 class PdfField(forms.FileField):
-    """One PDF, checked by shakyo_portal.uploads (no scripts, no embedded files, readable)."""
+    """One PDF, checked by shakyo_portal.core.uploads (no scripts, no embedded files, readable)."""
 
     default_error_messages = {
         "not_pdf": "「%(name)s」は PDF ではありません。PDF を選んでください。"

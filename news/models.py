@@ -23,9 +23,9 @@ from django.utils.functional import cached_property
 from councils.models import Council
 from districts.models import District
 from news import markdown
-from shakyo_portal.dates import era_year_label, format_date, local_date, wareki
-from shakyo_portal.fields import KanaReadingField, PhoneNumberField
-from shakyo_portal.models import Office
+from shakyo_portal.core.dates import era_year_label, format_date, local_date, wareki
+from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
+from shakyo_portal.core.models import Office
 
 # Path segments under /news/ that are pages, not category slugs.
 RESERVED_CATEGORY_SLUGS = {"posts", "feed", "atom"}

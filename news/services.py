@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from news.models import Event, Registration, RegistrationStatus
-from shakyo_portal.models import SiteProfile
+from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
 
 logger = logging.getLogger(__name__)

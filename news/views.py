@@ -27,8 +27,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 from news.forms import TOKEN_PATTERN, RegistrationForm
 from news.models import Category, Event, NewsletterIssue, Post, Registration
 from news.services import RegistrationRefused, register, waitlist_position
-from shakyo_portal.dates import WEEKDAYS, era_year_label, wareki
-from shakyo_portal.ratelimit import limit_posts
+from shakyo_portal.core.dates import WEEKDAYS, era_year_label, wareki
+from shakyo_portal.core.ratelimit import limit_posts
 from shakyo_portal.staff import access
 
 POSTS_PER_PAGE = 20

@@ -1,11 +1,11 @@
 """CSV of a 年度's plans and grants, for the office's spreadsheets
-(shakyo_portal.csvexport writes them the way Excel reads them)."""
+(shakyo_portal.core.csvexport writes them the way Excel reads them)."""
 
 from django.http import HttpResponse
 
 from salons.models import ActivityPlan, Grant
-from shakyo_portal.csvexport import csv_response
-from shakyo_portal.fiscal import fiscal_year_label
+from shakyo_portal.core.csvexport import csv_response
+from shakyo_portal.core.fiscal import fiscal_year_label
 
 PLAN_HEADER = [
     "受付番号",

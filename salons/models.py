@@ -21,13 +21,13 @@ from django.db.models import Q, Sum
 from django.urls import reverse
 
 from districts.models import District
-from shakyo_portal import uploads
-from shakyo_portal.dates import ERAS, format_time, wareki
-from shakyo_portal.fields import KanaReadingField, PhoneNumberField, PostalCodeField
-from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
-from shakyo_portal.normalize import unify_hyphens
-from shakyo_portal.recurrence import Weekday
-from shakyo_portal.storage import private_storage
+from shakyo_portal.core import uploads
+from shakyo_portal.core.dates import ERAS, format_time, wareki
+from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField, PostalCodeField
+from shakyo_portal.core.fiscal import fiscal_year_label, fiscal_year_range
+from shakyo_portal.core.normalize import unify_hyphens
+from shakyo_portal.core.recurrence import Weekday
+from shakyo_portal.core.storage import private_storage
 
 # Sums of money are whole yen. Anything above this is a typing slip, not a budget.
 MAX_AMOUNT = 10_000_000

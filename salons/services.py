@@ -38,7 +38,7 @@ from salons.models import (
     StatusSubject,
     reference_for,
 )
-from shakyo_portal.models import SiteProfile
+from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
 
 logger = logging.getLogger(__name__)

@@ -9,8 +9,13 @@ class ShakyoPortalConfig(AppConfig):
     verbose_name = "社協の基本情報"
 
     def ready(self):
-        from shakyo_portal.staff import audit, sessions
+        from shakyo_portal.backoffice import sessions
+        from shakyo_portal.core import declarations
+        from shakyo_portal.staff import access, audit
 
+        # What each app declares in its portal.py that the policy core reads.
+        for name, resolver in declarations.collect_mapping("STAFF_SCOPES").items():
+            access.register_scope(name, resolver)
         audit.register_models()
         sessions.connect_signals()
         post_migrate.connect(_sync_groups)
@@ -28,4 +33,4 @@ def _sync_groups(sender, **kwargs):
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False
-    default_site = "shakyo_portal.staff.admin_site.PortalAdminSite"
+    default_site = "shakyo_portal.backoffice.admin_site.PortalAdminSite"

@@ -13,7 +13,7 @@ import xstatic.pkg.leaflet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from shakyo_portal.env import env_bool, env_int, env_list, env_str
+from shakyo_portal.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,14 +66,14 @@ MIDDLEWARE = [
     "shakyo_portal.staff.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends a staff session after STAFF_IDLE_MINUTES without a request.
-    "shakyo_portal.staff.sessions.IdleStaffSessionMiddleware",
+    "shakyo_portal.backoffice.sessions.IdleStaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Answers a locked-out login with the lockout page.
     "axes.middleware.AxesMiddleware",
     # Last, so it sees the page as the view made it, before any middleware above
     # sets Content-Length from it.
-    "shakyo_portal.middleware.FuriganaMiddleware",
+    "shakyo_portal.public.middleware.FuriganaMiddleware",
 ]
 
 ROOT_URLCONF = "shakyo_portal.urls"
@@ -93,9 +93,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "shakyo_portal.context_processors.site",
-                "shakyo_portal.context_processors.display_preferences",
-                "shakyo_portal.context_processors.navigation",
+                "shakyo_portal.public.context_processors.site",
+                "shakyo_portal.public.context_processors.display_preferences",
+                "shakyo_portal.public.context_processors.navigation",
             ],
             "builtins": [
                 "shakyo_portal.templatetags.portal",
@@ -158,8 +158,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_CLIENT_IP_CALLABLE = "shakyo_portal.ratelimit.client_ip"
-AXES_LOCKOUT_CALLABLE = "shakyo_portal.staff.auth_views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "shakyo_portal.core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "shakyo_portal.backoffice.auth_views.locked_out"
 AXES_VERBOSE = False
 
 # Staff sessions end after this long without a request, and always at

@@ -5,8 +5,8 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from shakyo_portal import accessibility, search, views
-from shakyo_portal.sitemaps import SITEMAPS
+from shakyo_portal.public import accessibility, search, views
+from shakyo_portal.public.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,7 +33,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "shakyo_portal.views.server_error"
+handler500 = "shakyo_portal.public.views.server_error"
 
 # `make run` serves public uploads itself; in production the proxy does (README).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

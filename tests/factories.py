@@ -48,7 +48,7 @@ from salons.models import (
     SalonActivityType,
     TargetGroup,
 )
-from shakyo_portal.models import Office, SiteProfile
+from shakyo_portal.core.models import Office, SiteProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shakyo_portal.accessibility import REPORT, load_report
+from shakyo_portal.public.accessibility import REPORT, load_report
 from tests import a11y_report
 from tests.a11y_report import AXE, NU, Recorder, page_pattern, route_pattern
 

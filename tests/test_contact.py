@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from shakyo_portal.models import Office
+from shakyo_portal.core.models import Office
 from tests.factories import OfficeFactory, SiteProfileFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -20,7 +20,7 @@ import pytest
 from django.template import loader
 from django.test import Client, RequestFactory
 
-from shakyo_portal.views import server_error
+from shakyo_portal.public.views import server_error
 from tests.a11y_report import record_nu
 from tests.scenarios import build_portal
 

@@ -4,7 +4,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from districts.models import Activity, ActivityType, District, WelfareCommitteeMember
-from shakyo_portal.models import Office, SiteProfile
+from shakyo_portal.core.models import Office, SiteProfile
 
 
 def load():

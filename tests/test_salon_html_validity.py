@@ -334,7 +334,7 @@ def render_garbage_states(pages, states):
 
 # A browser's own date and time pickers never send such words, but a browser without
 # them (or an old one) shows the inputs as text boxes, and there they can be typed.
-# They come back in a plain text box (shakyo_portal.fields._PickerValueMixin): a date box
+# They come back in a plain text box (shakyo_portal.core.fields._PickerValueMixin): a date box
 # may hold only a date, and a browser would show it empty, losing the words.
 def test_words_typed_for_dates_and_times_are_shown_back_as_valid_html(db, tmp_path):
     command = vnu_command()

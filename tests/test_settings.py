@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from shakyo_portal.env import env_bool, env_int, env_list
+from shakyo_portal.core.env import env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 

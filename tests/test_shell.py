@@ -6,8 +6,8 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path
 
-from shakyo_portal import preferences
 from shakyo_portal import urls as portal_urls
+from shakyo_portal.core import preferences
 from tests.factories import OfficeFactory, SiteProfileFactory
 
 
@@ -164,7 +164,7 @@ def _boom(request):
 
 
 urlpatterns = [path("boom/", _boom), *portal_urls.urlpatterns]
-handler500 = "shakyo_portal.views.server_error"
+handler500 = "shakyo_portal.public.views.server_error"
 
 
 @override_settings(ROOT_URLCONF=__name__)
@@ -182,7 +182,9 @@ def test_500_falls_back_to_a_plain_page_when_the_shell_fails(site, monkeypatch):
     def broken(self):
         raise RuntimeError("database is down")
 
-    monkeypatch.setattr("shakyo_portal.context_processors.SiteContext.profile", property(broken))
+    monkeypatch.setattr(
+        "shakyo_portal.public.context_processors.SiteContext.profile", property(broken)
+    )
     client = Client(raise_request_exception=False)
     response = client.get("/boom/")
     assert response.status_code == 500

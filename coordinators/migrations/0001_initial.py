@@ -3,7 +3,7 @@
 import coordinators.models
 import django.core.validators
 import django.db.models.deletion
-import shakyo_portal.fields
+import shakyo_portal.core.fields
 from django.conf import settings
 from django.db import migrations, models
 
@@ -94,7 +94,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('display_name', models.CharField(help_text='公開ページに出る名前（例: 山田 花子、山田）', max_length=50, verbose_name='表示名')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
                 ('kind', models.CharField(choices=[('living_support', '生活支援コーディネーター'), ('community_welfare', '地域福祉コーディネーター'), ('csw', 'CSW（コミュニティソーシャルワーカー）')], max_length=30, verbose_name='種類')),
                 ('layer', models.PositiveSmallIntegerField(choices=[(1, '第1層（市全域）'), (2, '第2層（日常生活圏域）')], verbose_name='層')),
                 ('photo', models.ImageField(blank=True, max_length=255, upload_to=coordinators.models.coordinator_photo_path, verbose_name='写真')),
@@ -125,19 +125,19 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
                 ('formality', models.CharField(choices=[('formal', '公的なサービス'), ('informal', '住民の支え合い')], max_length=10, verbose_name='種別')),
                 ('summary', models.CharField(blank=True, max_length=120, verbose_name='一行紹介')),
                 ('description', models.TextField(blank=True, verbose_name='紹介')),
                 ('help_offered', models.TextField(blank=True, help_text='1行に1つ（例: 掃除、買い物の代行、外出時の付き添い）。', verbose_name='できるお手伝い')),
                 ('how_to_ask', models.TextField(blank=True, help_text='申し込み先、費用、事前の登録など。', verbose_name='利用のしかた')),
                 ('schedule', models.CharField(blank=True, max_length=100, verbose_name='開いている日時')),
-                ('postal_code', shakyo_portal.fields.PostalCodeField(blank=True, verbose_name='郵便番号')),
+                ('postal_code', shakyo_portal.core.fields.PostalCodeField(blank=True, verbose_name='郵便番号')),
                 ('address', models.CharField(blank=True, max_length=200, verbose_name='所在地')),
                 ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(20), django.core.validators.MaxValueValidator(46)], verbose_name='緯度')),
                 ('longitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(122), django.core.validators.MaxValueValidator(154)], verbose_name='経度')),
                 ('contact_name', models.CharField(blank=True, max_length=100, verbose_name='連絡先の名称')),
-                ('contact_phone', shakyo_portal.fields.PhoneNumberField(blank=True, verbose_name='連絡先の電話番号')),
+                ('contact_phone', shakyo_portal.core.fields.PhoneNumberField(blank=True, verbose_name='連絡先の電話番号')),
                 ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='連絡先のメールアドレス')),
                 ('website', models.URLField(blank=True, verbose_name='ホームページ')),
                 ('is_public', models.BooleanField(default=True, verbose_name='公開する')),

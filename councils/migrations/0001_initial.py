@@ -3,7 +3,7 @@
 import councils.models
 import django.core.validators
 import django.db.models.deletion
-import shakyo_portal.fields
+import shakyo_portal.core.fields
 from django.db import migrations, models
 
 
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='例: 生活支援サービス検討委員会', max_length=100, verbose_name='名称')),
                 ('nickname', models.CharField(blank=True, help_text='例: いい輪ネットおがわ', max_length=50, verbose_name='愛称')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
                 ('slug', models.SlugField(unique=True, verbose_name='URL名')),
                 ('layer', models.PositiveSmallIntegerField(choices=[(1, '第1層（市全域）'), (2, '第2層（日常生活圏域）')], verbose_name='層')),
                 ('purpose', models.TextField(verbose_name='目的')),
@@ -116,7 +116,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(help_text='例: 総社西中学校区', max_length=50, verbose_name='圏域名')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
                 ('slug', models.SlugField(unique=True, verbose_name='URL名')),
                 ('kind', models.CharField(choices=[('junior_high', '中学校区'), ('elementary', '小学校区'), ('comprehensive_care', '地域包括支援センター区域'), ('district', '地区')], max_length=20, verbose_name='圏域の種類')),
                 ('description', models.TextField(blank=True, verbose_name='説明')),

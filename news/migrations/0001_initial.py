@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import news.models
-import shakyo_portal.fields
+import shakyo_portal.core.fields
 from django.db import migrations, models
 
 
@@ -189,8 +189,8 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('serial', models.PositiveIntegerField(editable=False, verbose_name='受付番号')),
                 ('name', models.CharField(max_length=100, verbose_name='氏名')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
-                ('phone', shakyo_portal.fields.PhoneNumberField(blank=True, verbose_name='電話番号')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
+                ('phone', shakyo_portal.core.fields.PhoneNumberField(blank=True, verbose_name='電話番号')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='メールアドレス')),
                 ('people', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(10)], verbose_name='人数')),
                 ('note', models.TextField(blank=True, verbose_name='伝えたいこと')),

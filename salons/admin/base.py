@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from salons.models import Attachment, normalize_reference
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
 from shakyo_portal.staff.exports import guarded_export
 from shakyo_portal.templatetags.portal import yen as portal_yen
 

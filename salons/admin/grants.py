@@ -17,8 +17,8 @@ from salons.admin.base import (
 from salons.forms.admin import GrantAdjustForm, GrantPaidForm
 from salons.models import Grant, GrantStatus
 from salons.services import WorkflowError, adjust_grant, mark_grant_paid
-from shakyo_portal.dates import format_date
-from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.listfilters import fiscal_year_filter
 
 
 @admin.register(Grant)

@@ -38,8 +38,8 @@ from salons.services import (
     submit_plan,
     transition,
 )
-from shakyo_portal.dates import format_datetime
-from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.core.dates import format_datetime
+from shakyo_portal.core.listfilters import fiscal_year_filter
 
 # The button for each review step, as staff say it.
 TRANSITION_LABELS = {

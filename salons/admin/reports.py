@@ -15,8 +15,8 @@ from salons.admin.plans import PlanAttachmentInline
 from salons.forms.admin import ReportDecisionForm
 from salons.models import ActivityReport, BudgetLine, ReportStatus
 from salons.services import WorkflowError, confirm_report, return_report
-from shakyo_portal.dates import format_date, format_datetime
-from shakyo_portal.listfilters import fiscal_year_filter
+from shakyo_portal.core.dates import format_date, format_datetime
+from shakyo_portal.core.listfilters import fiscal_year_filter
 
 
 class SpendingLineInline(ReadOnlyInline, admin.TabularInline):

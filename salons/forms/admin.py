@@ -24,10 +24,10 @@ from salons.models import (
     SalonPhoto,
 )
 from salons.services import REASON_REQUIRED
-from shakyo_portal.dates import format_date
-from shakyo_portal.fields import CountField, LenientDateField, MultilineField, limit_messages
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_range
-from shakyo_portal.uploads import PhotoField
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fields import CountField, LenientDateField, MultilineField, limit_messages
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_range
+from shakyo_portal.core.uploads import PhotoField
 
 MAX_REASON_LENGTH = 2000
 # What staff type plans in from: the web channel is the organiser's own form.

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Q
 
 from salons.models import Salon, Weekday
-from shakyo_portal.kana import to_hiragana
+from shakyo_portal.core.kana import to_hiragana
 
 # Readable in a shared URL: ?weekday=wed rather than ?weekday=2.
 WEEKDAY_SLUGS = {

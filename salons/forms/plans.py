@@ -38,17 +38,17 @@ from salons.models import (
     normalize_reference,
 )
 from salons.services import save_attachment
-from shakyo_portal.dates import format_date
-from shakyo_portal.fields import (
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fields import (
     ChoicesByIdField,
     CountField,
     LenientDateField,
     LenientTimeField,
     MultilineField,
 )
-from shakyo_portal.forms import HoneypotMixin
-from shakyo_portal.kana import reading_sort_key
-from shakyo_portal.uploads import MAX_FILES, AttachmentsField
+from shakyo_portal.core.forms import HoneypotMixin
+from shakyo_portal.core.kana import reading_sort_key
+from shakyo_portal.core.uploads import MAX_FILES, AttachmentsField
 
 MAX_CONTENT_LENGTH = 2000
 MAX_BUDGET_LINES = 20

@@ -16,11 +16,11 @@ from salons.models import (
     MAX_SESSIONS,
     ActivityReport,
 )
-from shakyo_portal.dates import format_date
-from shakyo_portal.fields import CountField, LenientDateField, MultilineField
-from shakyo_portal.fiscal import fiscal_year_label, fiscal_year_range
-from shakyo_portal.forms import HoneypotMixin
-from shakyo_portal.uploads import AttachmentsField
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fields import CountField, LenientDateField, MultilineField
+from shakyo_portal.core.fiscal import fiscal_year_label, fiscal_year_range
+from shakyo_portal.core.forms import HoneypotMixin
+from shakyo_portal.core.uploads import AttachmentsField
 
 MAX_COMMENT_LENGTH = 2000
 MAX_SPENDING_LINES = 20

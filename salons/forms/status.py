@@ -5,7 +5,7 @@ import unicodedata
 from django import forms
 
 from salons.models import normalize_reference
-from shakyo_portal.forms import HoneypotMixin
+from shakyo_portal.core.forms import HoneypotMixin
 
 # One message for an unknown reference and for a wrong contact alike, so the
 # page never tells a stranger which reference numbers exist.

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import salons.models
-import shakyo_portal.fields
-import shakyo_portal.storage
+import shakyo_portal.core.fields
+import shakyo_portal.core.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -87,12 +87,12 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('draft', '下書き'), ('received', '受付'), ('reviewing', '審査中'), ('returned', '差戻し'), ('approved', '承認'), ('rejected', '不承認')], db_index=True, default='draft', max_length=10, verbose_name='状態')),
                 ('channel', models.CharField(choices=[('web', 'ウェブ'), ('post', '郵送'), ('fax', 'FAX'), ('counter', '窓口')], default='web', max_length=10, verbose_name='受付方法')),
                 ('salon_name', models.CharField(blank=True, max_length=100, verbose_name='サロン名')),
-                ('salon_reading', shakyo_portal.fields.KanaReadingField(blank=True, verbose_name='サロン名のよみがな')),
+                ('salon_reading', shakyo_portal.core.fields.KanaReadingField(blank=True, verbose_name='サロン名のよみがな')),
                 ('representative_name', models.CharField(blank=True, max_length=100, verbose_name='代表者の氏名')),
-                ('representative_reading', shakyo_portal.fields.KanaReadingField(blank=True, verbose_name='代表者の氏名のよみがな')),
-                ('representative_phone', shakyo_portal.fields.PhoneNumberField(blank=True, verbose_name='代表者の電話番号')),
+                ('representative_reading', shakyo_portal.core.fields.KanaReadingField(blank=True, verbose_name='代表者の氏名のよみがな')),
+                ('representative_phone', shakyo_portal.core.fields.PhoneNumberField(blank=True, verbose_name='代表者の電話番号')),
                 ('representative_email', models.EmailField(blank=True, max_length=254, verbose_name='代表者のメールアドレス')),
-                ('representative_postal_code', shakyo_portal.fields.PostalCodeField(blank=True, verbose_name='代表者の郵便番号')),
+                ('representative_postal_code', shakyo_portal.core.fields.PostalCodeField(blank=True, verbose_name='代表者の郵便番号')),
                 ('representative_address', models.CharField(blank=True, max_length=200, verbose_name='代表者の住所')),
                 ('venue_name', models.CharField(blank=True, max_length=100, verbose_name='会場')),
                 ('venue_address', models.CharField(blank=True, max_length=200, verbose_name='会場の住所')),
@@ -151,7 +151,7 @@ class Migration(migrations.Migration):
                 ('ends_at', models.TimeField(blank=True, null=True, verbose_name='終了時刻')),
                 ('schedule_note', models.CharField(blank=True, help_text='例: 8月はお休み', max_length=100, verbose_name='開催日の補足')),
                 ('name', models.CharField(max_length=100, verbose_name='サロン名')),
-                ('reading', shakyo_portal.fields.KanaReadingField(verbose_name='よみがな')),
+                ('reading', shakyo_portal.core.fields.KanaReadingField(verbose_name='よみがな')),
                 ('venue_name', models.CharField(help_text='例: 中央公会堂', max_length=100, verbose_name='会場')),
                 ('venue_address', models.CharField(blank=True, max_length=200, verbose_name='会場の住所')),
                 ('latitude', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='緯度')),
@@ -162,7 +162,7 @@ class Migration(migrations.Migration):
                 ('welcomes_newcomers', models.BooleanField(default=True, verbose_name='初めての方も歓迎')),
                 ('status', models.CharField(choices=[('preparing', '準備中'), ('active', '活動中'), ('paused', '休止中'), ('closed', '終了')], default='active', max_length=10, verbose_name='状態')),
                 ('organiser_name', models.CharField(blank=True, max_length=100, verbose_name='代表者名')),
-                ('organiser_phone', shakyo_portal.fields.PhoneNumberField(blank=True, verbose_name='代表者の電話番号')),
+                ('organiser_phone', shakyo_portal.core.fields.PhoneNumberField(blank=True, verbose_name='代表者の電話番号')),
                 ('organiser_email', models.EmailField(blank=True, max_length=254, verbose_name='代表者のメールアドレス')),
                 ('last_held_on', models.DateField(blank=True, editable=False, null=True, verbose_name='最終開催日')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='登録日時')),
@@ -231,7 +231,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=shakyo_portal.storage.private_storage, upload_to=salons.models.private_attachment_path, verbose_name='ファイル')),
+                ('file', models.FileField(storage=shakyo_portal.core.storage.private_storage, upload_to=salons.models.private_attachment_path, verbose_name='ファイル')),
                 ('kind', models.CharField(choices=[('photo', '写真'), ('document', 'PDF')], max_length=10, verbose_name='種類')),
                 ('content_type', models.CharField(editable=False, max_length=50)),
                 ('original_name', models.CharField(blank=True, max_length=200, verbose_name='元のファイル名')),

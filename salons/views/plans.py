@@ -47,8 +47,8 @@ from salons.services import (
     notify,
     submit_plan,
 )
-from shakyo_portal.dates import format_date
-from shakyo_portal.ratelimit import limit_posts
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.ratelimit import limit_posts
 
 # Without JavaScript every press of 「助成額を計算する」 is a POST too, so the limit
 # leaves room for a long sitting; a script sending plans in bulk still stops soon.

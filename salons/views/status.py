@@ -30,7 +30,7 @@ from salons.models import (
     StatusSubject,
 )
 from salons.services import REASON_REQUIRED, WorkflowError, can_report, submit_report
-from shakyo_portal.ratelimit import hit, limit_posts
+from shakyo_portal.core.ratelimit import hit, limit_posts
 
 # A person checks a plan a few times; a script trying reference numbers hits this at once.
 STATUS_LOOKUPS_PER_10_MINUTES = 10

@@ -3,8 +3,8 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import shakyo_portal.fields
-import shakyo_portal.models
+import shakyo_portal.core.fields
+import shakyo_portal.core.models
 from django.db import migrations, models
 
 
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='siteprofile',
             name='reading',
-            field=shakyo_portal.fields.KanaReadingField(blank=True, help_text='ふりがなを表示するときに使います。例: そうじゃししゃかいふくしきょうぎかい', verbose_name='法人名のよみがな'),
+            field=shakyo_portal.core.fields.KanaReadingField(blank=True, help_text='ふりがなを表示するときに使います。例: そうじゃししゃかいふくしきょうぎかい', verbose_name='法人名のよみがな'),
         ),
         migrations.CreateModel(
             name='EmergencyNotice',
@@ -97,7 +97,7 @@ class Migration(migrations.Migration):
             name='PlanPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(height_field='height', max_length=255, upload_to=shakyo_portal.models.plan_photo_path, verbose_name='写真', width_field='width')),
+                ('image', models.ImageField(height_field='height', max_length=255, upload_to=shakyo_portal.core.models.plan_photo_path, verbose_name='写真', width_field='width')),
                 ('width', models.PositiveIntegerField(editable=False, null=True)),
                 ('height', models.PositiveIntegerField(editable=False, null=True)),
                 ('alt_text', models.CharField(help_text='画面の読み上げで伝わります。例: 公民館で折り紙を折る参加者', max_length=200, verbose_name='写真の説明（代替テキスト）')),

@@ -6,6 +6,7 @@ narrows a queryset to the rows the user may act on, and both read the
 letters in shakyo_portal.staff.roles. A superuser counts as 管理者.
 """
 
+from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
@@ -15,6 +16,24 @@ from shakyo_portal.staff.roles import RULES, Role, rule_for
 
 ACTIONS = ("view", "add", "change", "delete", "export")
 LETTER = {"view": "v", "add": "a", "change": "c", "delete": "d", "export": "e"}
+
+# What the scopes are made of belongs to the apps that keep that data, so this
+# module names no app: districts registers "districts" (user -> the ids of the
+# districts assigned to them, sub-districts included) and coordinators
+# registers "areas" (user -> (life area ids, whether they work at 第1層)).
+_SCOPES: dict[str, Callable] = {}
+
+
+def register_scope(name: str, resolver: Callable) -> None:
+    """Called from an app's declaration module (its portal.py) at start-up."""
+    _SCOPES[name] = resolver
+
+
+def _resolve(name: str, user, nothing):
+    # An unregistered scope reaches no row: a missing app narrows, never widens.
+    resolver = _SCOPES.get(name)
+    return nothing if resolver is None else resolver(user)
+
 
 # Cached on the user object: a request asks many times.
 _ROLES_ATTR = "_staff_roles"
@@ -45,13 +64,7 @@ def district_ids(user) -> frozenset[int]:
     """The districts assigned to the user, with their sub-districts."""
     cached = getattr(user, _DISTRICTS_ATTR, None)
     if cached is None:
-        from districts.models import District
-
-        assigned = set(
-            District.objects.filter(staff_profiles__user=user).values_list("pk", flat=True)
-        )
-        children = District.objects.filter(parent__in=assigned).values_list("pk", flat=True)
-        cached = frozenset(assigned | set(children))
+        cached = frozenset(_resolve("districts", user, ()))
         setattr(user, _DISTRICTS_ATTR, cached)
     return cached
 
@@ -61,12 +74,7 @@ def _area_q(user, path: str) -> Q:
     whole-city (第1層) councils when they are a 第1層 coordinator."""
     cached = getattr(user, _AREAS_ATTR, None)
     if cached is None:
-        from coordinators.models import Coordinator
-
-        areas, first_layer = set(), False
-        for coordinator in Coordinator.objects.filter(user=user).prefetch_related("life_areas"):
-            areas.update(area.pk for area in coordinator.life_areas.all())
-            first_layer = first_layer or coordinator.layer == 1
+        areas, first_layer = _resolve("areas", user, ((), False))
         cached = (frozenset(areas), first_layer)
         setattr(user, _AREAS_ATTR, cached)
     areas, first_layer = cached

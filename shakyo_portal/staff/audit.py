@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-from shakyo_portal.ratelimit import client_ip
+from shakyo_portal.core.ratelimit import client_ip
 
 # Personal data and workflow records, with the many-to-many fields whose
 # changes matter (a staff member's districts, a user's groups).

@@ -8,14 +8,14 @@ from datetime import date, datetime
 from django import template
 from django.utils.html import format_html
 
-from shakyo_portal.dates import (
+from shakyo_portal.core.dates import (
     format_date,
     format_datetime,
     format_period,
     format_time,
     local_date,
 )
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from shakyo_portal.purposes import PURPOSES, notice_id
+from shakyo_portal.core.purposes import PURPOSES, notice_id
 
 register = template.Library()
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from shakyo_portal.models import NoticeLevel
+from shakyo_portal.core.models import NoticeLevel
 from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
 from tests.scenarios import build_portal
 from tests.site.factories import (

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from salons.grants import estimate
 from salons.models import ActivityPlan, Attachment, PlanKind, PlanStatus
-from shakyo_portal.normalize import normalize_phone
+from shakyo_portal.core.normalize import normalize_phone
 from tests.factories import (
     DistrictFactory,
     GrantProgramFactory,

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from coordinators.models import CoordinatorKind
-from shakyo_portal.models import Office
+from shakyo_portal.core.models import Office
 from tests.coordinators.scenario import SHELL_QUERIES, build_coordinators
 from tests.factories import (
     ActivityLogFactory,

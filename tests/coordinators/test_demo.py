@@ -7,7 +7,7 @@ import pytest
 from django.core import serializers
 
 from coordinators.models import ActivityLog, Coordinator, LogKind, Visibility
-from shakyo_portal.fiscal import fiscal_year
+from shakyo_portal.core.fiscal import fiscal_year
 from tests.factories import (
     DistrictFactory,
     LifeAreaFactory,

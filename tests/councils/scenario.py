@@ -22,7 +22,7 @@ from councils.models import (
     MemberRole,
     Position,
 )
-from shakyo_portal.fiscal import fiscal_year
+from shakyo_portal.core.fiscal import fiscal_year
 from tests.factories import (
     AgendaItemFactory,
     AnnualPlanFactory,

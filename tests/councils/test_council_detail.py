@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from councils.models import MeetingFormat, MeetingStatus, MemberRole, Position
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 from tests.councils.scenario import HIDDEN_NAME, build_councils
 from tests.factories import (
     AnnualPlanFactory,

@@ -19,7 +19,7 @@ from councils.models import (
     MeetingFormat,
     MeetingStatus,
 )
-from shakyo_portal.fiscal import fiscal_year
+from shakyo_portal.core.fiscal import fiscal_year
 from tests.factories import DistrictFactory, OfficeFactory, SiteProfileFactory
 
 MODULE = Path(__file__).resolve().parents[2] / "fixtures" / "demo_councils.py"

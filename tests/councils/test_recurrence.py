@@ -1,4 +1,4 @@
-"""The meeting rules as dates: shakyo_portal.recurrence and Council.expected_dates.
+"""The meeting rules as dates: shakyo_portal.core.recurrence and Council.expected_dates.
 
 The property tests compare the rule's dates with a brute-force walk over every
 day, so a month skipped at a year's end (December→January) or a 年度's
@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from councils.models import Council, Layer, MeetingRule
-from shakyo_portal.fiscal import fiscal_year
-from shakyo_portal.recurrence import last_weekday, monthly_dates, nth_weekday
+from shakyo_portal.core.fiscal import fiscal_year
+from shakyo_portal.core.recurrence import last_weekday, monthly_dates, nth_weekday
 
 HORIZON = 24
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from districts import imports
 from districts.models import WelfareCommitteeMember
-from shakyo_portal.normalize import PHONE_MESSAGE
+from shakyo_portal.core.normalize import PHONE_MESSAGE
 from shakyo_portal.staff.roles import Role
 from tests.factories import DistrictFactory, WelfareCommitteeMemberFactory, role_user
 

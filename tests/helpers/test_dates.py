@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.dates import (
+from shakyo_portal.core.dates import (
     era_year_label,
     format_date,
     format_date_range,

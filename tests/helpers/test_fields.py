@@ -4,7 +4,7 @@ from django.contrib.admin.widgets import AdminTextInputWidget
 from django.core.exceptions import ValidationError
 from django.db.migrations.writer import MigrationWriter
 
-from shakyo_portal.fields import (
+from shakyo_portal.core.fields import (
     KanaReadingField,
     KanaReadingFormField,
     PhoneNumberField,
@@ -118,7 +118,7 @@ def test_deconstruct_leaves_out_the_default_max_length(field_class):
     field = field_class("名前", blank=True)
     field.set_attributes_from_name("value")
     _name, path, args, kwargs = field.deconstruct()
-    assert path == f"shakyo_portal.fields.{field_class.__name__}"
+    assert path == f"shakyo_portal.core.fields.{field_class.__name__}"
     assert kwargs == {"verbose_name": "名前", "blank": True}
     rebuilt = field_class(*args, **kwargs)
     assert rebuilt.max_length == field.max_length
@@ -133,8 +133,8 @@ def test_deconstruct_keeps_a_custom_max_length():
 
 def test_migration_writer_serializes_the_field():
     code, imports = MigrationWriter.serialize(PhoneNumberField("電話番号", blank=True))
-    assert code == "shakyo_portal.fields.PhoneNumberField(blank=True, verbose_name='電話番号')"
-    assert imports == {"import shakyo_portal.fields"}
+    assert code == "shakyo_portal.core.fields.PhoneNumberField(blank=True, verbose_name='電話番号')"
+    assert imports == {"import shakyo_portal.core.fields"}
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.fiscal import (
+from shakyo_portal.core.fiscal import (
     current_fiscal_year,
     fiscal_year,
     fiscal_year_label,

@@ -3,7 +3,12 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.kana import normalize_reading, reading_sort_key, to_hiragana, validate_reading
+from shakyo_portal.core.kana import (
+    normalize_reading,
+    reading_sort_key,
+    to_hiragana,
+    validate_reading,
+)
 
 # Every katakana with a hiragana twin (ァ..ヶ), the long-vowel mark and the middle dot.
 KATAKANA = "".join(chr(code) for code in range(0x30A1, 0x30F7)) + "ー・"

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.normalize import (
+from shakyo_portal.core.normalize import (
     DASHES,
     normalize_phone,
     normalize_postal_code,

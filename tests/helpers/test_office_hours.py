@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.office_hours import closed_reason, is_closed_day, is_open_at, next_open_day
+from shakyo_portal.core.office_hours import closed_reason, is_closed_day, is_open_at, next_open_day
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 OPENS, CLOSES = time(8, 30), time(17, 15)

@@ -3,7 +3,7 @@
 from html.parser import HTMLParser
 
 # Every page's shell: the council's profile, the footer's offices, and the emergency
-# notices while one is up (shakyo_portal.context_processors.SiteContext).
+# notices while one is up (shakyo_portal.public.context_processors.SiteContext).
 SHELL_QUERIES = 3
 
 

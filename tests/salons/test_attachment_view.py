@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.static import serve
 
 from salons.services import save_attachment
+from shakyo_portal.core.uploads import process_upload
 from shakyo_portal.staff.roles import Role
-from shakyo_portal.uploads import process_upload
 from tests.factories import ActivityPlanFactory, ActivityReportFactory, role_user
 from tests.salons import crafted
 from tests.salons.crafted import upload

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from salons.models import ActivityPlan, Grant, PlanStatus
 from salons.services import adjust_grant, mark_grant_paid, submit_plan, transition
-from shakyo_portal.csvexport import cell
+from shakyo_portal.core.csvexport import cell
 from shakyo_portal.staff.roles import Role
 from tests.factories import (
     ActivityPlanFactory,

@@ -19,7 +19,7 @@ from salons.models import (
     StatusChange,
 )
 from salons.services import return_report, submit_plan, submit_report, transition
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year
 from tests.factories import ActivityPlanFactory, GrantProgramFactory, UserFactory
 
 STATUS_URL = "/salons/plans/status/"

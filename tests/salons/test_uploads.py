@@ -13,7 +13,7 @@ from django.utils.datastructures import MultiValueDict
 from PIL import Image
 
 from salons.models import SalonPhoto
-from shakyo_portal.uploads import (
+from shakyo_portal.core.uploads import (
     MAX_FILE_BYTES,
     MAX_FILES,
     AttachmentsField,

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shakyo_portal.search import MAX_TERM_LENGTH, MAX_TERMS, parse_query
+from shakyo_portal.public.search import MAX_TERM_LENGTH, MAX_TERMS, parse_query
 from tests.search.world import WORD, build_world
 
 URL = "/search/"

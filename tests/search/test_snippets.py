@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shakyo_portal.search import SNIPPET_LENGTH, _pattern, highlight, snippet
+from shakyo_portal.public.search import SNIPPET_LENGTH, _pattern, highlight, snippet
 
 
 def unmarked(text):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from shakyo_portal.models import (
+from shakyo_portal.core.models import (
     BasicGoal,
     EmergencyNotice,
     MainProject,

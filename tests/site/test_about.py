@@ -7,7 +7,7 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from shakyo_portal.models import BasicGoal, PlanPhoto, PracticePlan
+from shakyo_portal.core.models import BasicGoal, PlanPhoto, PracticePlan
 from tests.factories import OfficeFactory, SiteProfileFactory
 from tests.site.factories import (
     BasicGoalFactory,

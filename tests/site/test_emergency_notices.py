@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shakyo_portal.models import EmergencyNotice, NoticeLevel
+from shakyo_portal.core.models import EmergencyNotice, NoticeLevel
 from tests.factories import OfficeFactory, SiteProfileFactory
 from tests.site.factories import EmergencyNoticeFactory
 

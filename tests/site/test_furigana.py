@@ -11,10 +11,11 @@ from django.urls import path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shakyo_portal import furigana, middleware
 from shakyo_portal import urls as portal_urls
-from shakyo_portal.furigana import align, annotate_html, annotate_text
-from shakyo_portal.preferences import Preferences
+from shakyo_portal.core import furigana
+from shakyo_portal.core.furigana import align, annotate_html, annotate_text
+from shakyo_portal.core.preferences import Preferences
+from shakyo_portal.public import middleware
 from tests.factories import (
     DistrictFactory,
     GrantProgramFactory,

@@ -1,7 +1,7 @@
 """Every public form that takes personal data says what the data is for, before it is sent.
 
 The notice (templates/includes/purpose_of_use.html, its words from
-shakyo_portal.purposes) must sit inside the form, before each submit button
+shakyo_portal.core.purposes) must sit inside the form, before each submit button
 that sends or saves what was typed, be named by that button's
 aria-describedby, be visible, and link to the privacy policy. Each form is
 checked as it first shows and as it shows again after a failed check, since
@@ -26,8 +26,8 @@ from django.utils import timezone
 
 from salons.models import ActivityPlan, PlanStatus
 from salons.services import submit_plan, transition
-from shakyo_portal.fiscal import current_fiscal_year
-from shakyo_portal.purposes import PURPOSES, notice_id
+from shakyo_portal.core.fiscal import current_fiscal_year
+from shakyo_portal.core.purposes import PURPOSES, notice_id
 from tests.factories import (
     ActivityPlanFactory,
     GrantProgramFactory,
@@ -187,7 +187,7 @@ class Page(NamedTuple):
     reach: Callable  # () -> (client, path, what a POST with nothing filled in sends)
     methods: tuple  # "get": the form as it first shows; "post": again, with its errors
     template: str
-    purpose: str  # its key in shakyo_portal.purposes.PURPOSES
+    purpose: str  # its key in shakyo_portal.core.purposes.PURPOSES
     # Buttons (by value) that keep nothing and so may come before the notice: the plan's
     # 「助成額を計算する」 only computes the estimate.
     send_nothing: frozenset = frozenset()

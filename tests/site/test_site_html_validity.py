@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from shakyo_portal.models import NoticeLevel
+from shakyo_portal.core.models import NoticeLevel
 from tests.factories import GrantProgramFactory
 from tests.scenarios import build_portal
 from tests.site.factories import (

@@ -29,9 +29,9 @@ from PIL import Image
 from districts.models import District
 from news.models import Category, Post, PostImage
 from salons.models import Attachment
-from shakyo_portal.staff.backup import counted_models, dump_queryset
+from shakyo_portal.backoffice.backup import counted_models, dump_queryset
+from shakyo_portal.core.storage import private_storage
 from shakyo_portal.staff.roles import Role
-from shakyo_portal.storage import private_storage
 from tests.factories import (
     ActivityPlanFactory,
     DistrictFactory,

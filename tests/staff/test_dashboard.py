@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from news.models import RegistrationStatus
 from salons.models import PlanStatus, ReportStatus
-from shakyo_portal.dates import format_date
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label
 from shakyo_portal.staff.roles import Role
 from tests.factories import (
     ActivityLogFactory,

@@ -25,7 +25,8 @@ from salons.models import (
     StatusChange,
     StatusSubject,
 )
-from shakyo_portal.staff import audit, retention
+from shakyo_portal.backoffice import retention
+from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffSession
 from tests.factories import ActivityPlanFactory, UserFactory, WelfareCommitteeMemberFactory
 from tests.news.factories import EventFactory, RegistrationFactory

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from salons.models import ActivityReport, Grant, PlanStatus
 from salons.services import adjust_grant, submit_plan, transition
-from shakyo_portal.fiscal import current_fiscal_year
-from shakyo_portal.staff import sessions
+from shakyo_portal.backoffice import sessions
+from shakyo_portal.core.fiscal import current_fiscal_year
 from shakyo_portal.staff.models import StaffProfile
 from shakyo_portal.staff.roles import Role
 from tests.factories import (

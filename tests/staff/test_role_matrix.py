@@ -239,7 +239,7 @@ def test_groups_hold_exactly_the_permissions_in_code(db):
 
 def test_every_kind_of_personal_record_is_marked_personal_in_the_role_table():
     """What the disclosure page treats as a person's data, 閲覧のみ never exports."""
-    from shakyo_portal.staff.personal_data import KINDS
+    from shakyo_portal.backoffice.personal_data import KINDS
     from shakyo_portal.staff.roles import RULES
 
     for kind in KINDS:

@@ -8,9 +8,9 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from shakyo_portal.backoffice.sessions import SEEN_KEY
 from shakyo_portal.staff.models import StaffSession
 from shakyo_portal.staff.roles import Role
-from shakyo_portal.staff.sessions import SEEN_KEY
 from tests.factories import UserFactory, role_user
 
 PASSWORD = "correct horse battery staple"

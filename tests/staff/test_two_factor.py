@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shakyo_portal.staff.auth_views import PENDING_KEY
+from shakyo_portal.backoffice.auth_views import PENDING_KEY
 from shakyo_portal.staff.models import StaffProfile
 from shakyo_portal.staff.roles import Role
 from tests.factories import SiteProfileFactory, role_user

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from shakyo_portal.staff import retention
+from shakyo_portal.backoffice import retention
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from shakyo_portal.staff.backup import BackupError, create_backup
+from shakyo_portal.backoffice.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):

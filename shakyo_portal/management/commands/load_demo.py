@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from districts.models import District
-from shakyo_portal.models import Office, SiteProfile
+from shakyo_portal.core.models import Office, SiteProfile
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shakyo_portal.staff.backup import BackupError, restore_backup, storage_roots
+from shakyo_portal.backoffice.backup import BackupError, restore_backup, storage_roots
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ with optional two-factor, and the dashboard as the front page."""
 
 from django.contrib import admin
 
-from shakyo_portal.staff import auth_views, dashboard, personal_data, twofactor
-from shakyo_portal.staff.admin_mixins import ScopedAdminMixin, export_csv
+from shakyo_portal.backoffice import auth_views, dashboard, personal_data, twofactor
+from shakyo_portal.backoffice.admin_mixins import ScopedAdminMixin, export_csv
 
 
 class PortalAdminSite(admin.AdminSite):

@@ -33,7 +33,7 @@ from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shakyo_portal.staff import twofactor
+from shakyo_portal.backoffice import twofactor
 
 PENDING_KEY = "staff_login_pending"
 # Long enough to unlock a phone and open the app, short enough that a

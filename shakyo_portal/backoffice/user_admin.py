@@ -13,8 +13,9 @@ from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shakyo_portal.models import SiteProfile
-from shakyo_portal.staff import audit, sessions
+from shakyo_portal.backoffice import sessions
+from shakyo_portal.core.models import SiteProfile
+from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffProfile
 from shakyo_portal.staff.roles import Role
 

@@ -1,8 +1,8 @@
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 
-from shakyo_portal import preferences
-from shakyo_portal.furigana import annotate_html
+from shakyo_portal.core import preferences
+from shakyo_portal.core.furigana import annotate_html
 
 # Annotating costs about 1.2 ms a kilobyte of Japanese text (measured on a 2-core
 # machine); a page bigger than this (none here is near it) is sent without ふりがな

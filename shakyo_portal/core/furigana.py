@@ -23,7 +23,7 @@ from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
-from shakyo_portal.kana import to_hiragana
+from shakyo_portal.core.kana import to_hiragana
 
 # Kanji, 々 〆 〇 〻, and ヵ ヶ (read か/が/こ inside names such as 霞ヶ関).
 KANJI = (

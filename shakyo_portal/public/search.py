@@ -46,7 +46,7 @@ from news.models import (
     PostQuerySet,
 )
 from salons.models import Salon
-from shakyo_portal.kana import to_hiragana
+from shakyo_portal.core.kana import to_hiragana
 
 MAX_TERMS = 5
 MAX_TERM_LENGTH = 50

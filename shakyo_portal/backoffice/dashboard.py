@@ -18,8 +18,8 @@ from coordinators.models import ActivityLog
 from councils.models import Meeting, MeetingStatus
 from news.models import Event, EventStatus, PublicationStatus, RegistrationKind
 from salons.models import ActivityPlan, ActivityReport, PlanStatus, ReportStatus
-from shakyo_portal.dates import format_date, format_period
-from shakyo_portal.fiscal import current_fiscal_year, fiscal_year_label
+from shakyo_portal.core.dates import format_date, format_period
+from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label
 from shakyo_portal.staff import access
 
 UPCOMING_DAYS = 30

@@ -10,8 +10,8 @@ import unicodedata
 from django import forms
 from django.db import models
 
-from shakyo_portal.kana import normalize_reading, validate_reading
-from shakyo_portal.normalize import (
+from shakyo_portal.core.kana import normalize_reading, validate_reading
+from shakyo_portal.core.normalize import (
     normalize_phone,
     normalize_postal_code,
     unify_hyphens,

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from shakyo_portal.dates import wareki
-from shakyo_portal.preferences import TEXT_SIZES, THEMES
+from shakyo_portal.core.dates import wareki
+from shakyo_portal.core.preferences import TEXT_SIZES, THEMES
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "accessibility" / "report.json"
 

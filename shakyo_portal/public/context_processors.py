@@ -2,8 +2,8 @@ from functools import cached_property
 
 from django.urls import reverse
 
-from shakyo_portal import preferences
-from shakyo_portal.models import EmergencyNotice, Office, SiteProfile
+from shakyo_portal.core import preferences
+from shakyo_portal.core.models import EmergencyNotice, Office, SiteProfile
 
 
 class SiteContext:

@@ -8,7 +8,7 @@ for it, required or not.
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shakyo_portal.models import SiteProfile
+from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff.models import StaffProfile
 
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 
-from shakyo_portal.csvexport import csv_response
+from shakyo_portal.core.csvexport import csv_response
 from shakyo_portal.staff import access, audit
 
 HISTORY_TEMPLATE = "admin/staff/object_history.html"

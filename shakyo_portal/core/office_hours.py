@@ -10,7 +10,7 @@ from functools import cache
 import holidays
 from django.utils import timezone
 
-from shakyo_portal.dates import WEEKDAYS
+from shakyo_portal.core.dates import WEEKDAYS
 
 
 @cache

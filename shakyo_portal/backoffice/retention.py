@@ -21,7 +21,8 @@ from django.utils import timezone
 from districts.models import WelfareCommitteeMember
 from news.models import Registration
 from salons.models import ActivityPlan, PlanStatus, StatusSubject
-from shakyo_portal.staff import audit, personal_data
+from shakyo_portal.backoffice import personal_data
+from shakyo_portal.staff import audit
 from shakyo_portal.staff.audit import LogEntry
 from shakyo_portal.staff.models import StaffSession
 

@@ -7,8 +7,8 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_safe
 
-from shakyo_portal import preferences
-from shakyo_portal.models import Office, PracticePlan, PrivacyPolicy, SiteProfile
+from shakyo_portal.core import preferences
+from shakyo_portal.core.models import Office, PracticePlan, PrivacyPolicy, SiteProfile
 
 logger = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from shakyo_portal.csvexport import csv_response
-from shakyo_portal.fields import PhoneNumberFormField
-from shakyo_portal.kana import normalize_reading
+from shakyo_portal.core.csvexport import csv_response
+from shakyo_portal.core.fields import PhoneNumberFormField
+from shakyo_portal.core.kana import normalize_reading
 from shakyo_portal.staff import access, audit
 
 # What a redacted value in the audit history reads as.

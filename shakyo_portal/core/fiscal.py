@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from shakyo_portal.dates import ERAS, era_year_label, wareki
+from shakyo_portal.core.dates import ERAS, era_year_label, wareki
 
 
 def fiscal_year(d: date) -> int:

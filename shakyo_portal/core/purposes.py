@@ -3,7 +3,7 @@
 Written once here, keyed by form, so every notice says it the same way; the
 template tag {% purpose_of_use "<key>" %} shows one above the form's submit
 button. The periods are the ones the retention rules apply
-(shakyo_portal.staff.retention): change both together.
+(shakyo_portal.backoffice.retention): change both together.
 """
 
 from dataclasses import dataclass

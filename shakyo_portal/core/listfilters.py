@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Max, Min
 
-from shakyo_portal.fiscal import fiscal_year, fiscal_year_label, fiscal_year_range, year_in_url
+from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label, fiscal_year_range, year_in_url
 
 
 def fiscal_year_filter(*, date_field: str = "", year_field: str = ""):
