@@ -9,15 +9,16 @@ AXE := node_modules/axe-core/axe.min.js
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrations-check bench a11y-report backup restore clean
+.PHONY: install install-prod run test lint format migrations-check bench a11y-report backup restore clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
 	  echo "Python 3.12 以上が必要です（見つかったのは $$($(PYTHON) --version)）。PYTHON=python3.13 make ... のように指定してください。" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+# The development environment: runtime plus test and lint tools (requirements-dev.lock).
+$(INSTALLED): requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@
 
 # axe-core for the accessibility tests, from the npm registry at the version
@@ -27,6 +28,18 @@ $(AXE): package.json package-lock.json
 	else echo "npm が見つからないため axe-core を入れませんでした（アクセシビリティ検査はスキップされます）。"; fi
 
 install: $(INSTALLED)
+
+# Production: a venv with only what the site runs (requirements.lock), no test or
+# lint tools; .venv as in the README's "Running in production", or PROD_VENV=DIR.
+# It refuses a venv that `make install` filled, which would keep the dev tools.
+PROD_VENV ?= $(VENV)
+install-prod:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "Python 3.12 以上が必要です（見つかったのは $$($(PYTHON) --version)）。PYTHON=python3.13 make ... のように指定してください。" >&2; exit 1; }
+	@! test -e $(PROD_VENV)/.installed || { \
+	  echo "$(PROD_VENV) は make install で開発用のパッケージが入っています。rm -rf $(PROD_VENV) で消してから入れ直すか、PROD_VENV=別のフォルダ を指定してください。" >&2; exit 1; }
+	test -x $(PROD_VENV)/bin/python || $(PYTHON) -m venv $(PROD_VENV)
+	$(PROD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
@@ -59,6 +72,7 @@ restore: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/djhtml --check templates
 
 format: install
