@@ -9,7 +9,7 @@ is an error shown beside its field, and the other conditions still apply.
 from django import forms
 
 from coordinators.models import MAX_COUNT, ActivityLog, ActivityLogPhoto, Coordinator, LogKind
-from salons.forms.directory import district_choices
+from districts.forms import district_choices
 from shakyo_portal.core.fields import CountField
 from shakyo_portal.core.fiscal import fiscal_year_label
 from shakyo_portal.core.uploads import PhotoField

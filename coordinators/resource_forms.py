@@ -10,7 +10,7 @@ from django import forms
 
 from coordinators.models import Resource
 from coordinators.resources import Filters
-from salons.forms.directory import district_choices
+from districts.forms import district_choices
 
 
 class ResourceFilterForm(forms.Form):

@@ -22,7 +22,7 @@ from coordinators.resources import (
     resource_for_page,
 )
 from districts.models import District
-from salons.views.directory import map_url, without
+from shakyo_portal.core.links import map_url, without
 
 
 def filter_form(request):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from coordinators.models import LifeScene, Resource, ResourceCategory
 from districts.models import District
 from salons.models import Salon, SalonStatus
-from salons.views.directory import map_url
+from shakyo_portal.core.links import map_url
 
 RESOURCE = "resource"
 SALON = "salon"

@@ -10,14 +10,11 @@ dropping it. Nothing from the staff notes is ever written here.
 
 from datetime import timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Event
 from icalendar.enums import CLASS, STATUS, TRANSP
 
 from councils.models import Meeting, MeetingFormat, MeetingStatus
-
-PRODID = "-//shakyo-portal//councils//JA"
-# Calendar apps that honour it check back this often.
-REFRESH = timedelta(hours=6)
+from shakyo_portal.core.calendars import calendar_bytes
 
 MARKS = {
     MeetingStatus.CANCELLED: "【中止】",
@@ -87,18 +84,5 @@ def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
 def meetings_calendar(meetings, *, key: str, name: str, about: str, host: str, url_for) -> bytes:
     """The feed as bytes. `key` names the feed for good (councils, council-<slug>);
     `url_for(meeting)` gives a meeting page's absolute URL."""
-    calendar = Calendar.new(
-        prodid=PRODID,
-        name=name,
-        description=about,
-        method="PUBLISH",
-        refresh_interval=REFRESH,
-        # A fixed UID: the same feed is the same calendar on every request.
-        uid=f"{key}@{host}",
-    )
-    calendar.add("X-WR-TIMEZONE", "Asia/Tokyo")
-    calendar.add("X-PUBLISHED-TTL", "PT6H")  # the older way to say REFRESH-INTERVAL
-    for meeting in meetings:
-        calendar.add_component(meeting_event(meeting, host=host, url=url_for(meeting)))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    events = [meeting_event(meeting, host=host, url=url_for(meeting)) for meeting in meetings]
+    return calendar_bytes(events, source="councils", key=key, name=name, about=about, host=host)

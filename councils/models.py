@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
+from shakyo_portal.core.calendars import CalendarSequence
 from shakyo_portal.core.dates import format_date, format_period, format_time
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
@@ -563,7 +564,7 @@ class MeetingQuerySet(models.QuerySet):
         return self.filter(held_on__range=(date(fy, 4, 1), date(fy + 1, 3, 31)))
 
 
-class Meeting(models.Model):
+class Meeting(CalendarSequence):
     council = models.ForeignKey(
         Council, verbose_name="協議体", on_delete=models.CASCADE, related_name="meetings"
     )
@@ -612,8 +613,6 @@ class Meeting(models.Model):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
-    # Calendar apps replace an event only when its SEQUENCE grows.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -633,13 +632,6 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.council} {self.label}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("councils:meeting", kwargs={"slug": self.council.slug, "pk": self.pk})

@@ -10,7 +10,7 @@ import re
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -27,6 +27,7 @@ from councils.models import (
     MemberRole,
 )
 from districts.models import District
+from shakyo_portal.core.calendars import calendar_response as ical_response
 from shakyo_portal.core.fiscal import fiscal_year
 from shakyo_portal.core.models import SiteProfile
 
@@ -216,6 +217,4 @@ def calendar_response(request, meetings, *, key, name, about, filename):
         host=settings.SITE_HOST,
         url_for=lambda meeting: request.build_absolute_uri(meeting.get_absolute_url()),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return ical_response(body, filename=filename)

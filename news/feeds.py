@@ -15,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
-from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from news import markdown
 from news.models import Category, Event, EventStatus, Post
+from shakyo_portal.core.calendars import calendar_bytes
+from shakyo_portal.core.calendars import calendar_response as ical_response
 from shakyo_portal.core.models import SiteProfile
 
 ITEMS_IN_FEED = 20
@@ -136,20 +137,17 @@ def calendar_event(event: Event, *, host: str, stamp: datetime) -> CalendarEvent
     return item
 
 
-def calendar_response(events, *, name: str, filename: str) -> HttpResponse:
-    calendar = Calendar()
-    calendar.add("prodid", "-//shakyo-portal//news//JA")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+def calendar_response(events, *, key: str, name: str, filename: str) -> HttpResponse:
     host = settings.SITE_HOST
     stamp = timezone.now()
-    for event in events:
-        calendar.add_component(calendar_event(event, host=host, stamp=stamp))
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    body = calendar_bytes(
+        [calendar_event(event, host=host, stamp=stamp) for event in events],
+        source="news",
+        key=key,
+        name=name,
+        host=host,
+    )
+    return ical_response(body, filename=filename)
 
 
 @require_safe
@@ -161,11 +159,15 @@ def events_ical(request):
         .filter(starts_at__gte=now - CALENDAR_PAST)
         .order_by("starts_at", "pk")[:CALENDAR_LIMIT]
     )
-    return calendar_response(events, name=f"{site_name()}の行事", filename="events.ics")
+    return calendar_response(
+        events, key="events", name=f"{site_name()}の行事", filename="events.ics"
+    )
 
 
 @require_safe
 def event_ical(request, pk):
     """/events/<pk>/event.ics: one event, to add to a phone's calendar."""
     event = get_object_or_404(Event.objects.published(timezone.now()), pk=pk)
-    return calendar_response([event], name=event.title, filename=f"event-{event.pk}.ics")
+    return calendar_response(
+        [event], key=f"event-{event.pk}", name=event.title, filename=f"event-{event.pk}.ics"
+    )

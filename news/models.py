@@ -23,6 +23,7 @@ from django.utils.functional import cached_property
 from councils.models import Council
 from districts.models import District
 from news import markdown
+from shakyo_portal.core.calendars import CalendarSequence
 from shakyo_portal.core.dates import era_year_label, format_date, local_date, wareki
 from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
 from shakyo_portal.core.models import Office
@@ -420,7 +421,7 @@ class EventQuerySet(models.QuerySet):
         )
 
 
-class Event(models.Model):
+class Event(CalendarSequence):
     title = models.CharField("行事名", max_length=200)
     description = models.TextField(
         "内容", help_text="Markdown で書けます。見出しは「## 見出し」から。"
@@ -515,8 +516,6 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
-    # Calendar apps replace an event they already have only when its SEQUENCE grows.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -540,10 +539,6 @@ class Event(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            self.sequence += 1
-            if kwargs.get("update_fields") is not None:
-                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
         self.flyer_size = self.flyer.size if self.flyer else 0
         super().save(*args, **kwargs)
 

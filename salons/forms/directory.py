@@ -11,6 +11,7 @@ import unicodedata
 from django import forms
 from django.db.models import Q
 
+from districts.forms import district_choices
 from salons.models import Salon, Weekday
 from shakyo_portal.core.kana import to_hiragana
 
@@ -32,26 +33,6 @@ MAX_TERMS = 5
 def search_terms(text: str) -> list[str]:
     """ｻﾛﾝ　たいそう -> ["サロン", "たいそう"]: NFKC, split on any space."""
     return unicodedata.normalize("NFKC", text).split()[:MAX_TERMS]
-
-
-def district_choices(districts) -> list[tuple[str, str]]:
-    """Top-level districts in the council's order, each followed by its sub-districts.
-
-    `districts`: the public districts, in their order.
-    """
-    children = {}
-    for district in districts:
-        if district.parent_id is not None:
-            children.setdefault(district.parent_id, []).append(district)
-    choices = [("", "すべての地区")]
-    for district in districts:
-        if district.parent_id is not None:
-            continue
-        subs = children.get(district.pk, [])
-        label = f"{district.name}（小地区を含む）" if subs else district.name
-        choices.append((district.slug, label))
-        choices += [(sub.slug, f"{sub.name}（{district.name}地区）") for sub in subs]
-    return choices
 
 
 class SearchField(forms.CharField):

@@ -4,8 +4,6 @@ Neither page shows anything of the organiser: the public asks the 社協 office,
 which passes the message on.
 """
 
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +19,7 @@ from salons.models import (
     SalonStatus,
     TargetGroup,
 )
+from shakyo_portal.core.links import map_url, without
 
 SALONS_PER_PAGE = 20
 # The salon page shows the totals of this many recent 年度.
@@ -56,17 +55,6 @@ def salon_list(request):
         "salons/salon_list.html",
         {"form": form, "page": page, "salons": page.object_list, "active_filters": active},
     )
-
-
-def without(request, param, value):
-    """This search's URL without one value of one parameter (and back on page 1)."""
-    pairs = [
-        (key, item)
-        for key, items in request.GET.lists()
-        for item in items
-        if key != "page" and not (key == param and item == value)
-    ]
-    return f"{request.path}?{urlencode(pairs)}" if pairs else request.path
 
 
 @require_safe
@@ -125,13 +113,3 @@ def yearly_totals(salon) -> list[dict]:
                 "total_participants": row["total_participants"],
             }
     return list(totals.values())
-
-
-def map_url(salon) -> str:
-    """A plain link to the venue on OpenStreetMap: nothing is embedded or fetched."""
-    if salon.latitude is None or salon.longitude is None:
-        return ""
-    lat, lon = f"{salon.latitude:.6f}", f"{salon.longitude:.6f}"
-    return (
-        f"https://www.openstreetmap.org/?{urlencode({'mlat': lat, 'mlon': lon})}#map=17/{lat}/{lon}"
-    )
