@@ -12,8 +12,8 @@ from django.utils.html import format_html
 
 from salons.models import Attachment, normalize_reference
 from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
+from shakyo_portal.core.money import yen as portal_yen
 from shakyo_portal.staff.exports import guarded_export
-from shakyo_portal.templatetags.portal import yen as portal_yen
 
 CONFIRM_TEMPLATE = "admin/salons/confirm.html"
 WORKFLOW_CHANGE_FORM = "admin/salons/change_form.html"

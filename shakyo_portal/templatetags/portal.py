@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django import template
 from django.utils.html import format_html
 
+from shakyo_portal.core import money
 from shakyo_portal.core.dates import (
     format_date,
     format_datetime,
@@ -70,12 +71,7 @@ def time_hm(value):
     return format_time(value)
 
 
-@register.filter
-def yen(value):
-    """28000 -> 28,000円; empty for None, so a missing amount shows nothing."""
-    if value in (None, ""):
-        return ""
-    return f"{int(value):,}円"
+register.filter("yen", money.yen)
 
 
 @register.simple_tag(takes_context=True)
