@@ -5,6 +5,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from coordinators import urls as coordinator_urls
 from shakyo_portal.public import accessibility, search, views
 from shakyo_portal.public.sitemaps import SITEMAPS
 
@@ -20,7 +21,7 @@ urlpatterns = [
     path("salons/", include("salons.urls")),
     path("councils/", include("councils.urls")),
     path("coordinators/", include("coordinators.urls")),
-    path("resources/", include("coordinators.resource_urls")),
+    path("resources/", include(coordinator_urls.resource_urlpatterns)),
     # The news app answers under /news/, /events/ and /newsletters/.
     path("", include("news.urls")),
     path(

@@ -32,8 +32,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_safe
 
+from coordinators.directory import public_resources
 from coordinators.models import ActivityLog
-from coordinators.resources import public_resources
 from councils.models import AgendaItem, Council, Meeting
 from districts.models import Activity, District
 from news.markdown import plain_text

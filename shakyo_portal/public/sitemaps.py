@@ -9,8 +9,8 @@ appears. A section is one class and one line in SITEMAPS.
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from coordinators.directory import public_resources
 from coordinators.models import ActivityLog
-from coordinators.resources import public_resources
 from councils.models import Council, Meeting
 from districts.models import District
 from news.sitemaps import EventSitemap, NewsletterSitemap, PostSitemap

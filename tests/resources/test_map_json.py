@@ -3,7 +3,7 @@ every page of it, in one query of positions."""
 
 import pytest
 
-from coordinators import resources as resource_module
+from coordinators import directory as resource_module
 from tests.resources.world import SECRETS, add_many, build_town
 
 

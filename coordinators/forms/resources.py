@@ -8,8 +8,8 @@ conditions still apply.
 
 from django import forms
 
+from coordinators.directory import Filters
 from coordinators.models import Resource
-from coordinators.resources import Filters
 from districts.forms import district_choices
 
 

@@ -7,9 +7,9 @@ records under the category whose URL名 is "salon".
 from django.contrib import admin
 from django.db.models import Count
 
+from coordinators.directory import HEALTH_SCENE, SALON_CATEGORY, SALON_SCENE
+from coordinators.forms.resources import ResourceAdminForm
 from coordinators.models import LifeScene, Resource, ResourceCategory
-from coordinators.resource_forms import ResourceAdminForm
-from coordinators.resources import HEALTH_SCENE, SALON_CATEGORY, SALON_SCENE
 
 
 class ResourceVocabularyAdmin(admin.ModelAdmin):

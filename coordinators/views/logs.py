@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from coordinators import insights as tallies
 from coordinators.charts import Series, bar_chart
-from coordinators.forms import ReportFilterForm, YearForm
+from coordinators.forms.logs import ReportFilterForm, YearForm
 from coordinators.models import ActivityLog, Coordinator, Resource, Visibility
 from councils.models import LifeArea
 from districts.models import District

@@ -12,8 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from coordinators.resource_forms import ResourceFilterForm
-from coordinators.resources import (
+from coordinators.directory import (
     ENTRIES_PER_PAGE,
     Vocabulary,
     entries,
@@ -21,6 +20,7 @@ from coordinators.resources import (
     map_points,
     resource_for_page,
 )
+from coordinators.forms.resources import ResourceFilterForm
 from districts.models import District
 from shakyo_portal.core.links import map_url, without
 

@@ -1,4 +1,4 @@
-"""Admin for coordinators and their activity logs (地域資源 are in admin_resources).
+"""Admin for coordinators and their activity logs (地域資源 are in admin/resources.py).
 
 A coordinator who logs in sees their own logs at the top of the list, and a new
 log starts as theirs. CSV exports are actions on the chosen logs, so the
@@ -12,11 +12,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.html import format_html
 
-from coordinators import (
-    admin_resources,  # noqa: F401  (地域資源 are registered there)
-    exports,
-)
-from coordinators.forms import (
+from coordinators import exports
+from coordinators.forms.logs import (
     ActivityLogAdminForm,
     ActivityLogPhotoAdminForm,
     CoordinatorAdminForm,
