@@ -141,6 +141,18 @@ class District(models.Model):
     contact_phone = PhoneNumberField("独自の連絡先の電話番号", blank=True)
     contact_email = models.EmailField("独自の連絡先のメールアドレス", blank=True)
     is_public = models.BooleanField("公開する", default=True)
+    # The 地区担当 assigned to the district (profile.districts from the other
+    # side). Declared here so the staff policy core names no app; staff choose
+    # a person's districts on their user page, not here. The table keeps the
+    # name it had when StaffProfile declared it.
+    staff_profiles = models.ManyToManyField(
+        "shakyo_portal.StaffProfile",
+        verbose_name="担当職員",
+        related_name="districts",
+        blank=True,
+        editable=False,
+        db_table="shakyo_portal_staffprofile_districts",
+    )
 
     objects = DistrictQuerySet.as_manager()
 

@@ -6,13 +6,16 @@ with a role turns 「スタッフ権限」 on by itself instead of asking 管理
 remember a second checkbox; a user without a role reaches nothing anyway.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from districts.models import District
 from shakyo_portal.backoffice import sessions
 from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
@@ -20,10 +23,35 @@ from shakyo_portal.staff.models import StaffProfile
 from shakyo_portal.staff.roles import Role
 
 
+class StaffProfileForm(forms.ModelForm):
+    # The districts app owns the relation (District.staff_profiles), so the
+    # profile's form offers it as a field of its own.
+    districts = forms.ModelMultipleChoiceField(
+        District.objects.all(),
+        label="担当地区",
+        required=False,
+        widget=FilteredSelectMultiple("担当地区", is_stacked=False),
+        help_text="地区担当のときに選びます。小地区社協は上位の地区に含まれます。",
+    )
+
+    class Meta:
+        model = StaffProfile
+        fields = ["two_factor_required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["districts"] = list(self.instance.districts.values_list("pk", flat=True))
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        self.instance.districts.set(self.cleaned_data["districts"])
+
+
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
+    form = StaffProfileForm
     fields = ["districts", "two_factor_required"]
-    filter_horizontal = ["districts"]
     can_delete = False
     max_num = 1
 

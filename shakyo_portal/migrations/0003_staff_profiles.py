@@ -8,7 +8,6 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('districts', '0001_initial'),
         ('shakyo_portal', '0002_site_pages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -24,7 +23,6 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('two_factor_required', models.BooleanField(default=False, help_text='オンにすると、次のログインから認証アプリの6桁の番号が必要になります。', verbose_name='2段階認証を必須にする')),
-                ('districts', models.ManyToManyField(blank=True, help_text='地区担当のときに選びます。小地区社協は上位の地区に含まれます。', related_name='staff_profiles', to='districts.district', verbose_name='担当地区')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='staff_profile', to=settings.AUTH_USER_MODEL, verbose_name='ユーザー')),
             ],
             options={

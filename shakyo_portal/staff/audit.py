@@ -129,9 +129,13 @@ def describe(entry: LogEntry) -> dict:
 def _field_label(entry, name: str) -> str:
     model = entry.content_type.model_class()
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except Exception:  # a field since removed from the model
         return name
+    if not hasattr(field, "verbose_name"):
+        # A relation another app declares (a staff member's districts).
+        return str(field.related_model._meta.verbose_name)
+    return str(field.verbose_name)
 
 
 def _blank(value):

@@ -1,6 +1,10 @@
-"""What the portal keeps about its staff beyond Django's user: the districts
-a 地区担当 is assigned to, whether they must use two-factor login, and their
-open sessions (so deactivating them can end every one)."""
+"""What the portal keeps about its staff beyond Django's user: whether they
+must use two-factor login, and their open sessions (so deactivating them can
+end every one).
+
+The districts a 地区担当 is assigned to are `profile.districts`: the districts
+app declares that relation (District.staff_profiles), so the policy core
+names no app, not even in its migrations."""
 
 from django.conf import settings
 from django.db import models
@@ -12,13 +16,6 @@ class StaffProfile(models.Model):
         verbose_name="ユーザー",
         on_delete=models.CASCADE,
         related_name="staff_profile",
-    )
-    districts = models.ManyToManyField(
-        "districts.District",
-        verbose_name="担当地区",
-        blank=True,
-        related_name="staff_profiles",
-        help_text="地区担当のときに選びます。小地区社協は上位の地区に含まれます。",
     )
     two_factor_required = models.BooleanField(
         "2段階認証を必須にする",
