@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -120,6 +122,29 @@ class RegistrationForm(HoneypotMixin, forms.Form):
             self.fields["accommodations"].error_messages["invalid_pk_value"] = (
                 "必要な配慮・サポートを選び直してください。"
             )
+        self.helper = self.build_helper()
+
+    def build_helper(self):
+        """The fields up to 伝えたいこと, in page order, through the portal's template pack.
+
+        The page (news/event_register.html) writes the rest: the <form> with its CSRF
+        token, the error summary above it, and after these fields the 利用目的 notice,
+        the consent that refers to it, the honeypot and the button.
+        """
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.form_show_errors = False
+        helper.layout = Layout(
+            "submission_token",
+            "name",
+            "reading",
+            "phone",
+            "email",
+            "people",
+            *(["accommodations"] if "accommodations" in self.fields else []),
+            "note",
+        )
+        return helper
 
     def clean(self):
         cleaned = super().clean()

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Long public forms declare their layout in a FormHelper (templates/portal/).
+    "crispy_forms",
     "shakyo_portal",
     "districts",
     "salons",
@@ -82,6 +84,13 @@ WSGI_APPLICATION = "shakyo_portal.wsgi.application"
 # Form fields render through templates/django/forms/, which mark required
 # fields and keep Django's aria-describedby links to help text and errors.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# django-crispy-forms renders through the portal's own template pack,
+# templates/portal/, whose fields are the templates above: the site's markup and
+# nothing Bootstrap-ish. A layout naming a field the form lacks, or naming one
+# twice, is an error rather than a field silently left out.
+CRISPY_TEMPLATE_PACK = "portal"
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("portal",)
+CRISPY_FAIL_SILENTLY = False
 
 TEMPLATES = [
     {
