@@ -38,18 +38,9 @@ from salons.services import (
     submit_plan,
     transition,
 )
+from salons.workflow import RECEIVABLE, REVIEW_ACTIONS, SEND
 from shakyo_portal.core.dates import format_datetime
 from shakyo_portal.core.listfilters import fiscal_year_filter
-
-# The button for each review step, as staff say it.
-TRANSITION_LABELS = {
-    PlanStatus.REVIEWING: "審査中にする",
-    PlanStatus.APPROVED: "承認する",
-    PlanStatus.RETURNED: "差戻す",
-    PlanStatus.REJECTED: "不承認にする",
-}
-# Statuses from which staff may 受付 a plan they typed in from paper.
-RECEIVABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
 class BudgetLineInline(ParentPermissionInline, admin.TabularInline):
@@ -337,9 +328,9 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
 
     def workflow_actions(self, request, obj):
         if obj.channel != Channel.WEB and obj.status in RECEIVABLE:
-            return [("受付する", self.admin_url("receive", obj.pk))]
+            return [(SEND.action, self.admin_url("receive", obj.pk))]
         return [
-            (TRANSITION_LABELS[to], self.admin_url("transition", obj.pk, to.value))
+            (REVIEW_ACTIONS[to], self.admin_url("transition", obj.pk, to.value))
             for to in allowed_transitions(obj)
         ]
 
@@ -360,7 +351,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
             target = PlanStatus(to)
         except ValueError:
             raise Http404 from None
-        if target not in TRANSITION_LABELS:
+        if target not in REVIEW_ACTIONS:
             raise Http404
         if request.method == "POST":
             form = TransitionForm(request.POST, target=target)
@@ -407,7 +398,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
             plan,
             title=f"活動計画書を「{target.label}」にする",
             form=form,
-            submit_label=TRANSITION_LABELS[target],
+            submit_label=REVIEW_ACTIONS[target],
             summary=self.plan_summary(plan),
             intro=intro,
         )
@@ -446,7 +437,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
             plan,
             title="活動計画書を受付する",
             form=form,
-            submit_label="受付する",
+            submit_label=SEND.action,
             summary=self.plan_summary(plan),
             intro=(
                 f"{plan.get_channel_display()}で受け取った活動計画書として受付し、"

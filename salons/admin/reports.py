@@ -15,8 +15,13 @@ from salons.admin.plans import PlanAttachmentInline
 from salons.forms.admin import ReportDecisionForm
 from salons.models import ActivityReport, BudgetLine, ReportStatus
 from salons.services import WorkflowError, confirm_report, return_report
+from salons.workflow import REPORT, Actor
 from shakyo_portal.core.dates import format_date, format_datetime
 from shakyo_portal.core.listfilters import fiscal_year_filter
+
+# The confirmation page behind each of staff's moves, by the status it leads to.
+DECISION_VIEWS = {ReportStatus.CONFIRMED: "confirm", ReportStatus.RETURNED: "return"}
+REPORT_ACTIONS = REPORT.actions(Actor.STAFF)
 
 
 class SpendingLineInline(ReadOnlyInline, admin.TabularInline):
@@ -137,11 +142,9 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
         return f"{yen(grant.amount)}（{grant.get_status_display()}）"
 
     def workflow_actions(self, request, obj):
-        if obj.status != ReportStatus.SUBMITTED:
-            return []
         return [
-            ("確認する（助成金を精算）", self.admin_url("confirm", obj.pk)),
-            ("差戻す", self.admin_url("return", obj.pk)),
+            (move.action, self.admin_url(DECISION_VIEWS[move.to], obj.pk))
+            for move in REPORT.moves(obj.status, Actor.STAFF)
         ]
 
     def report_summary(self, report):
@@ -156,7 +159,9 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
 
     def decision_view(self, request, object_id, *, returning: bool):
         report = self.workflow_object(request, object_id)
-        if report.status != ReportStatus.SUBMITTED:
+        target = ReportStatus.RETURNED if returning else ReportStatus.CONFIRMED
+        needs_reason = REPORT[target].reason_required
+        if report.status not in REPORT.sources(target, by=Actor.STAFF):
             self.message_user(
                 request,
                 f"この実績報告は「{report.get_status_display()}」のため、操作できません。",
@@ -164,7 +169,7 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
             )
             return self.back_to(report)
         if request.method == "POST":
-            form = ReportDecisionForm(request.POST, needs_reason=returning)
+            form = ReportDecisionForm(request.POST, needs_reason=needs_reason)
             if form.is_valid():
                 try:
                     if form.cleaned_data["seen_status"] != report.status:
@@ -178,21 +183,20 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
                 except WorkflowError as error:
                     self.message_user(request, str(error), messages.ERROR)
                 else:
-                    label = "差戻し" if returning else "確認済み"
-                    self.log_change(request, report, f"実績報告を「{label}」に変更")
+                    self.log_change(request, report, f"実績報告を「{target.label}」に変更")
                     self.message_user(
-                        request, f"実績報告を「{label}」にしました。", messages.SUCCESS
+                        request, f"実績報告を「{target.label}」にしました。", messages.SUCCESS
                     )
                 return self.back_to(report)
         else:
             form = ReportDecisionForm(
-                needs_reason=returning, initial={"seen_status": report.status}
+                needs_reason=needs_reason, initial={"seen_status": report.status}
             )
         if returning:
-            title, label = "実績報告を差し戻す", "差戻す"
+            title = "実績報告を差し戻す"
             intro = "差し戻すと、理由を申請者にメールで知らせます。申請者は直して出し直せます。"
         else:
-            title, label = "実績報告を確認する", "確認する（助成金を精算）"
+            title = "実績報告を確認する"
             intro = (
                 "確認すると、この年度の助成金を精算済にし、"
                 "サロンの最終開催日をこの報告の日付にします。"
@@ -202,7 +206,7 @@ class ActivityReportAdmin(ReferenceSearchMixin, WorkflowAdminMixin, admin.ModelA
             report,
             title=title,
             form=form,
-            submit_label=label,
+            submit_label=REPORT_ACTIONS[target],
             summary=self.report_summary(report),
             intro=intro,
         )

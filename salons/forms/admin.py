@@ -23,7 +23,7 @@ from salons.models import (
     ReportStatus,
     SalonPhoto,
 )
-from salons.services import REASON_REQUIRED
+from salons.workflow import REASON_REQUIRED
 from shakyo_portal.core.dates import format_date
 from shakyo_portal.core.fields import CountField, LenientDateField, MultilineField, limit_messages
 from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, fiscal_year_range

@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import Q
 
 from districts.forms import district_choices
-from salons.models import Salon, Weekday
+from salons.models import Salon
 from shakyo_portal.core.kana import to_hiragana
+from shakyo_portal.core.recurrence import Weekday
 
 # Readable in a shared URL: ?weekday=wed rather than ?weekday=2.
 WEEKDAY_SLUGS = {

@@ -11,10 +11,9 @@ import unicodedata
 from dataclasses import dataclass
 
 from django import forms
-from django.db import transaction
-from django.utils import timezone
 
 from districts.models import District
+from salons.forms.budget import MAX_LINES, MoneyLineForm, MoneyLineFormSet, money_formset
 from salons.forms.status import NOT_FOUND_MESSAGE
 from salons.grants import Estimate, estimate
 from salons.models import (
@@ -26,7 +25,6 @@ from salons.models import (
     WEEKS_OF_MONTH,
     ActivityPlan,
     Attachment,
-    BudgetLine,
     BudgetSide,
     Frequency,
     GrantProgram,
@@ -37,7 +35,7 @@ from salons.models import (
     TargetGroup,
     normalize_reference,
 )
-from salons.services import save_attachment
+from salons.services import PlanInput
 from shakyo_portal.core.dates import format_date
 from shakyo_portal.core.fields import (
     ChoicesByIdField,
@@ -51,7 +49,6 @@ from shakyo_portal.core.kana import reading_sort_key
 from shakyo_portal.core.uploads import MAX_FILES, AttachmentsField
 
 MAX_CONTENT_LENGTH = 2000
-MAX_BUDGET_LINES = 20
 # Rows shown beyond the filled ones, so a form without JavaScript has room to type.
 BLANK_ROWS = 2
 
@@ -138,6 +135,11 @@ PLAN_FIELDS = [
     "content",
     "requests_grant",
 ]
+
+# The plan's own columns among them.
+PLAN_COLUMNS = tuple(
+    name for name in PLAN_FIELDS if name not in ("target_groups", "activity_types")
+)
 
 # Required for 「提出する」 whatever the kind; the rest depends on the kind and schedule.
 SUBMIT_REQUIRED = {
@@ -512,133 +514,28 @@ def _attachment_label(attachment: Attachment) -> str:
 # --- the budget ---------------------------------------------------------------------
 
 
-class BudgetLineForm(forms.Form):
-    """One line of the budget. An all-empty line is ignored; a started one must be whole."""
-
-    item = forms.ChoiceField(label="費目", required=False)
-    note = forms.CharField(
-        label="内訳",
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "%(limit_value)d字以内で入力してください。"},
-    )
-    amount = CountField(label="金額（円）", unit="円", required=False, max_value=MAX_AMOUNT)
-
-    def __init__(self, *args, items, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["item"].choices = [("", "選んでください")] + [(i, i) for i in items]
-        self.fields["item"].error_messages["invalid_choice"] = "費目を一覧から選んでください。"
-        self.fields["amount"].error_messages["min_value"] = "金額は0円以上で入力してください。"
-        self.fields["amount"].error_messages["max_value"] = (
-            f"金額が大きすぎます。1行{MAX_AMOUNT:,}円以下で入力してください。"
-        )
-        self.fields["amount"].error_messages["invalid"] = (
-            "金額は数字で入力してください（例: 1,000 または １０００）。"
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.is_blank():
-            return cleaned
-        if not cleaned.get("item") and "item" not in self.errors:
-            self.add_error("item", "費目を選んでください。")
-        if cleaned.get("amount") is None and "amount" not in self.errors:
-            self.add_error("amount", "金額を入力してください。")
-        return cleaned
-
-    def is_blank(self) -> bool:
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return (
-            not data.get("item")
-            and not data.get("note")
-            and data.get("amount") is None
-            and not self.errors
-        )
-
-
-class BaseBudgetFormSet(forms.BaseFormSet):
-    side: str = ""
-    prefix_label = ""
-    default_error_messages = {
-        "missing_management_form": (
-            "送信された内容が足りませんでした。お手数ですが、ページを読み込み直して入力してください。"
-        ),
-        "too_many_forms": f"1つの表は{MAX_BUDGET_LINES}行までです。",
+class BudgetLineForm(MoneyLineForm):
+    amount_messages = {
+        "min_value": "金額は0円以上で入力してください。",
+        "max_value": f"金額が大きすぎます。1行{MAX_AMOUNT:,}円以下で入力してください。",
+        "invalid": "金額は数字で入力してください（例: 1,000 または １０００）。",
     }
 
-    def __init__(self, *args, items, mode=Mode.SUBMIT, **kwargs):
-        self.items = items
-        self.mode = mode
-        super().__init__(*args, **kwargs)
 
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "items": self.items}
-
-    @property
-    def empty_form(self):
-        form = self.form(
-            auto_id=self.auto_id,
-            prefix=self.add_prefix("__prefix__"),
-            empty_permitted=True,
-            use_required_attribute=False,
-            renderer=self.renderer,
-            items=self.items,
-        )
-        self.add_fields(form, None)
-        return form
-
-    def clean(self):
-        if any(self.errors) or self.mode != Mode.SUBMIT:
-            return
-        if not self.lines():
-            raise forms.ValidationError(
-                f"{self.prefix_label}を1行以上入力してください。", code="no_lines"
-            )
-
-    def lines(self) -> list[dict]:
-        """The filled-in lines, in the order they were typed."""
-        return [
-            {
-                "item": form.cleaned_data["item"],
-                "note": form.cleaned_data.get("note", ""),
-                "amount": form.cleaned_data["amount"],
-            }
-            for form in self.forms
-            if getattr(form, "cleaned_data", None) and not form.is_blank()
-        ]
-
-    def total(self) -> int:
-        return sum(line["amount"] for line in self.lines())
-
-    def typed_total(self) -> int | None:
-        """The sum of the amounts as typed, to show beside the table even when a line is wrong."""
-        total = 0
-        field = CountField(unit="円", required=False)
-        for form in self.forms:
-            raw = form["amount"].value() if self.is_bound else form.initial.get("amount")
-            try:
-                value = field.clean(raw)
-            except forms.ValidationError:
-                continue
-            total += value or 0
-        return total
-
-
-def budget_formset(side, data=None, *, initial=None, mode=Mode.SUBMIT) -> BaseBudgetFormSet:
-    initial = list(initial or [])
-    items = INCOME_ITEMS if side == BudgetSide.INCOME else EXPENSE_ITEMS
-    label = BudgetSide(side).label
-    formset_class = forms.formset_factory(
+def budget_formset(side, data=None, *, initial=None, mode=Mode.SUBMIT) -> MoneyLineFormSet:
+    """One side of the budget; 「提出する」 needs a line in each."""
+    income = side == BudgetSide.INCOME
+    return money_formset(
         BudgetLineForm,
-        formset=BaseBudgetFormSet,
-        extra=max(BLANK_ROWS, (4 if side == BudgetSide.INCOME else 5) - len(initial)),
-        max_num=MAX_BUDGET_LINES,
-        absolute_max=MAX_BUDGET_LINES,
-        validate_max=True,
+        data,
+        prefix=side,
+        label=BudgetSide(side).label,
+        items=INCOME_ITEMS if income else EXPENSE_ITEMS,
+        initial=initial,
+        rows=4 if income else 5,
+        blank_rows=BLANK_ROWS,
+        require_lines=mode == Mode.SUBMIT,
     )
-    formset_class.side = side
-    formset_class.prefix_label = label
-    return formset_class(data, initial=initial, prefix=side, items=items, mode=mode)
 
 
 # --- the whole form -------------------------------------------------------------------
@@ -664,13 +561,13 @@ def _with_row_count(data, prefix):
     pattern = re.compile(rf"{re.escape(prefix)}-([0-9]{{1,3}})-\w+")
     rows = [int(match.group(1)) for key in data if (match := pattern.fullmatch(key))]
     data = data.copy()
-    data[total] = str(min(max(rows, default=-1) + 1, MAX_BUDGET_LINES))
+    data[total] = str(min(max(rows, default=-1) + 1, MAX_LINES))
     data[initial] = "0"
     return data
 
 
 class PlanEntry:
-    """The plan form with its two budget tables, checked and saved as one."""
+    """The plan form with its two budget tables, checked as one; salons.services writes it."""
 
     def __init__(
         self, program, *, plan=None, data=None, files=None, mode=Mode.SUBMIT, initial=None
@@ -739,57 +636,20 @@ class PlanEntry:
     def has_errors(self) -> bool:
         return bool(self.form.errors) or bool(self.formsets_with_errors)
 
-    def save(self, *, submission_token: str | None = None) -> ActivityPlan:
-        """Write the plan, its choices, lines and files (in the caller's transaction).
-
-        Its status is not touched: `salons.services.submit_plan` sends it.
-        """
-        plan = self.form.save(commit=False)
-        plan.program = self.program
-        if plan.kind == PlanKind.NEW:
-            plan.salon = None
-        elif plan.salon is not None:
-            # An existing salon is named by the salon itself; a name typed here would
-            # rename it on approval.
-            plan.salon_name = ""
-            plan.salon_reading = ""
-            plan.district = plan.salon.district
-        if submission_token:
-            plan.submission_token = submission_token
-        if self.mode == Mode.SUBMIT and self.form.cleaned_data.get("consent"):
-            plan.consented_at = timezone.now()
-        if plan.pk:
-            fields = list(UPDATED_FIELDS)
-            if submission_token:
-                fields.append("submission_token")
-            if self.mode == Mode.SUBMIT:
-                fields.append("consented_at")
-            plan.save(update_fields=fields)
-        else:
-            plan.save()
-        self.form.save_m2m()
-        plan.budget_lines.all().delete()
-        BudgetLine.objects.bulk_create(
-            BudgetLine(plan=plan, side=formset.side, display_order=n, **line)
-            for formset in self.formsets
-            for n, line in enumerate(formset.lines())
+    def plan_input(self) -> PlanInput:
+        """What was typed, checked, for the services to write (after is_valid())."""
+        cleaned = self.form.cleaned_data
+        return PlanInput(
+            # The form has already set the typed values on its instance.
+            plan=self.form.instance,
+            fields=PLAN_COLUMNS,
+            target_groups=list(cleaned.get("target_groups") or []),
+            activity_types=list(cleaned.get("activity_types") or []),
+            budget={formset.prefix: formset.lines() for formset in self.formsets},
+            new_files=[u.as_attachment_kwargs() for u in cleaned.get("attachments") or []],
+            removed_files=list(cleaned.get("remove_attachments") or []),
+            consent=self.mode == Mode.SUBMIT and bool(cleaned.get("consent")),
         )
-        removed = list(self.form.cleaned_data.get("remove_attachments") or [])
-        if removed:
-            files = [a.file for a in removed]
-            Attachment.objects.filter(pk__in=[a.pk for a in removed]).delete()
-            # The files go only once the rows are surely gone.
-            transaction.on_commit(lambda: [f.delete(save=False) for f in files])
-        for upload in self.form.cleaned_data.get("attachments") or []:
-            save_attachment(plan=plan, **upload.as_attachment_kwargs())
-        return plan
-
-
-# The columns a save of an existing plan writes: never the status, numbers or staff notes,
-# which others may change meanwhile.
-UPDATED_FIELDS = [
-    name for name in PLAN_FIELDS if name not in ("target_groups", "activity_types")
-] + ["program", "updated_at"]
 
 
 # --- the estimate ---------------------------------------------------------------------
@@ -919,61 +779,3 @@ class RenewForm(HoneypotMixin, forms.Form):
             )
         self.source = plan
         return cleaned
-
-
-# The parts of last year's plan a returning salon keeps.
-RENEWED_FIELDS = [
-    "salon_name",
-    "salon_reading",
-    "district",
-    "representative_name",
-    "representative_reading",
-    "representative_phone",
-    "representative_email",
-    "representative_postal_code",
-    "representative_address",
-    "venue_name",
-    "venue_address",
-    "frequency",
-    "weeks_of_month",
-    "weekday",
-    "starts_at",
-    "ends_at",
-    "schedule_note",
-    "sessions_planned",
-    "expected_participants",
-    "expected_helpers",
-    "content",
-    "requests_grant",
-]
-
-
-def renew_plan(source: ActivityPlan, program: GrantProgram) -> ActivityPlan:
-    """A new draft for `program`, filled in from `source` (last year's plan of the salon)."""
-    with transaction.atomic():
-        plan = ActivityPlan(program=program, salon=source.salon)
-        for name in RENEWED_FIELDS:
-            setattr(plan, name, getattr(source, name))
-        if source.salon is not None:
-            plan.kind = PlanKind.CONTINUING
-            plan.salon_name = ""
-            plan.salon_reading = ""
-            plan.district = source.salon.district
-        else:
-            # Last year's plan never became a salon (not approved): it is still new.
-            plan.kind = PlanKind.NEW
-        plan.save()
-        plan.target_groups.set(source.target_groups.all())
-        plan.activity_types.set(source.activity_types.all())
-        BudgetLine.objects.bulk_create(
-            BudgetLine(
-                plan=plan,
-                side=line.side,
-                item=line.item,
-                note=line.note,
-                amount=line.amount,
-                display_order=line.display_order,
-            )
-            for line in source.budget_lines.all()
-        )
-    return plan

@@ -9,6 +9,7 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from salons.forms.budget import MAX_LINES, MoneyLineForm, MoneyLineFormSet, money_formset
 from salons.models import (
     EXPENSE_ITEMS,
     MAX_AMOUNT,
@@ -23,7 +24,6 @@ from shakyo_portal.core.forms import HoneypotMixin
 from shakyo_portal.core.uploads import AttachmentsField
 
 MAX_COMMENT_LENGTH = 2000
-MAX_SPENDING_LINES = 20
 
 
 class ReportForm(HoneypotMixin, forms.Form):
@@ -124,81 +124,25 @@ class ReportForm(HoneypotMixin, forms.Form):
         }
 
 
-class SpendingLineForm(forms.Form):
-    """One line of what was spent. An all-empty line is ignored."""
-
-    item = forms.ChoiceField(
-        label="費目",
-        required=False,
-        choices=[("", "選んでください")] + [(item, item) for item in EXPENSE_ITEMS],
-        error_messages={"invalid_choice": "費目は一覧から選んでください。"},
-    )
-    note = forms.CharField(
-        label="内訳",
-        required=False,
-        max_length=100,
-        error_messages={"max_length": "%(limit_value)d字以内で入力してください。"},
-    )
+class SpendingLineForm(MoneyLineForm):
     amount = CountField(label="金額", unit="円", required=False, max_value=MAX_AMOUNT)
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.is_blank():
-            return cleaned
-        if not cleaned.get("item") and "item" not in self.errors:
-            self.add_error("item", "費目を選んでください。")
-        if cleaned.get("amount") is None and "amount" not in self.errors:
-            self.add_error("amount", "金額を入力してください。")
-        return cleaned
-
-    def is_blank(self) -> bool:
-        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
-        return (
-            not data.get("item")
-            and not data.get("note")
-            and data.get("amount") is None
-            and not self.errors
-        )
-
-
-class BaseSpendingFormSet(forms.BaseFormSet):
-    prefix_label = "支出"
-    default_error_messages = {
-        "missing_management_form": (
-            "送信された内容が足りませんでした。お手数ですが、ページを読み込み直して入力してください。"
-        ),
-        "too_many_forms": f"支出は{MAX_SPENDING_LINES}行までです。",
-        "too_few_forms": "支出を入力してください。",
-    }
-
-    def lines(self) -> list[dict]:
-        """The filled-in lines, for submit_report(spending=…)."""
-        return [
-            {
-                "item": form.cleaned_data["item"],
-                "note": form.cleaned_data.get("note", ""),
-                "amount": form.cleaned_data["amount"],
-            }
-            for form in self.forms
-            if form.cleaned_data and not form.is_blank()
-        ]
-
-    def total(self) -> int:
-        return sum(line["amount"] for line in self.lines())
+    invalid_item = "費目は一覧から選んでください。"
 
 
 # Rows shown beyond the filled ones, so a form without JavaScript has room to type.
 BLANK_ROWS = 3
 
 
-def spending_formset(data=None, *, initial=None) -> BaseSpendingFormSet:
-    initial = list(initial or [])
-    formset_class = forms.formset_factory(
+def spending_formset(data=None, *, initial=None) -> MoneyLineFormSet:
+    """What was spent, for submit_report(spending=formset.lines())."""
+    return money_formset(
         SpendingLineForm,
-        formset=BaseSpendingFormSet,
-        extra=max(BLANK_ROWS, 5 - len(initial)),
-        max_num=MAX_SPENDING_LINES,
-        absolute_max=MAX_SPENDING_LINES,
-        validate_max=True,
+        data,
+        prefix="spending",
+        label="支出",
+        items=EXPENSE_ITEMS,
+        initial=initial,
+        rows=5,
+        blank_rows=BLANK_ROWS,
+        error_messages={"too_many_forms": f"支出は{MAX_LINES}行までです。"},
     )
-    return formset_class(data, initial=initial, prefix="spending")

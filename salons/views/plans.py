@@ -5,17 +5,15 @@ plan_new and plan_edit are one long form with three buttons (estimate, save a
 draft, submit); plan_resume reopens a draft from its link; plan_done and
 plan_print show what was sent.
 
-Double submission: each rendering of the form carries a one-time token. It is
-stored on the plan it created, so a second POST of the same page (a double
-click, a reload, the back button) finds that plan and goes to it instead of
-making another one.
+Double submission: each rendering of the form carries a one-time token, which
+the services store on the plan it creates (salons.services.plans), so a
+second POST of the same page goes to that plan instead of making another one.
 """
 
 import re
 import secrets
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,14 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from salons.access import grant_access, plan_for_applicant
-from salons.forms.plans import (
-    Mode,
-    PlanEntry,
-    RenewForm,
-    estimate_for_plan,
-    estimate_from,
-    renew_plan,
-)
+from salons.forms.plans import Mode, PlanEntry, RenewForm, estimate_for_plan, estimate_from
 from salons.models import (
     ActivityPlan,
     BudgetSide,
@@ -41,13 +32,17 @@ from salons.models import (
     StatusSubject,
 )
 from salons.services import (
+    AlreadySent,
+    StalePlan,
     WorkflowError,
+    check_can_submit,
     missing_report,
     missing_report_message,
-    notify,
-    submit_plan,
+    plan_for_form_token,
+    renew_plan,
+    save_and_submit,
+    save_draft,
 )
-from shakyo_portal.core.dates import format_date
 from shakyo_portal.core.ratelimit import limit_posts
 
 # Without JavaScript every press of 「助成額を計算する」 is a POST too, so the limit
@@ -78,26 +73,6 @@ def next_program(day=None) -> GrantProgram | None:
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-class _StalePlan(Exception):
-    """The plan was sent (by another tab or click) while this page was open."""
-
-
-def _lock_editable(plan: ActivityPlan) -> None:
-    # The row lock makes a second tab wait until the first has finished sending.
-    if (
-        not ActivityPlan.objects.select_for_update()
-        .filter(pk=plan.pk, status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED])
-        .exists()
-    ):
-        raise _StalePlan
-
-
-def _plan_with_token(token: str) -> ActivityPlan | None:
-    if not token:
-        return None
-    return ActivityPlan.objects.filter(submission_token=token).first()
 
 
 def _go_to_sent(request, plan: ActivityPlan):
@@ -141,18 +116,15 @@ def plan_renew(request):
     form = RenewForm(request.POST, program=program)
     if not form.is_valid():
         return _render_start(request, program, form)
-    plan = renew_plan(form.source, program)
-    token = plan.issue_draft_token()
-    ActivityPlan.objects.filter(pk=plan.pk).update(draft_token_hash=plan.draft_token_hash)
-    notify(plan, "draft_saved", resume_token=token)
-    grant_access(request, plan)
-    request.session[RESUME_LINK_KEY] = {"pk": plan.pk, "token": token}
+    draft = renew_plan(source=form.source, program=program)
+    grant_access(request, draft.plan)
+    request.session[RESUME_LINK_KEY] = {"pk": draft.plan.pk, "token": draft.resume_token}
     messages.success(
         request,
         f"{form.source.program.fiscal_year_label}の活動計画書（受付番号 {form.source.reference}）"
         "をもとに、新しい下書きを作りました。日付や回数など、今年度の内容に直してください。",
     )
-    return redirect("salons:plan_edit", pk=plan.pk)
+    return redirect("salons:plan_edit", pk=draft.plan.pk)
 
 
 # --- the form -----------------------------------------------------------------------
@@ -202,17 +174,15 @@ def _plan_form(request, program, *, plan):
     mode = action if action in Mode.ALL else Mode.ESTIMATE
     token = request.POST.get("submission_token", "")
     token = token if TOKEN_PATTERN.fullmatch(token) else ""
-    used = _plan_with_token(token) if mode != Mode.ESTIMATE else None
-    if used is not None and (plan is None or used.pk != plan.pk):
-        if plan is None and used.status == PlanStatus.DRAFT and used.program_id == program.pk:
-            # This page already saved a draft (a double click, or the back button after
-            # saving): what it sends now goes to that draft, not to a second plan. A
-            # returned plan is not adopted: replaying the first page would resend it
-            # uncorrected.
-            plan = used
+    if mode != Mode.ESTIMATE:
+        try:
+            target = plan_for_form_token(token=token, program=program, plan=plan)
+        except AlreadySent as sent:
+            return _go_to_sent(request, sent.plan)
+        if target is not plan:
+            # The draft this very page saved before.
+            plan = target
             grant_access(request, plan)
-        else:
-            return _go_to_sent(request, used)
 
     entry = PlanEntry(program, plan=plan, data=request.POST, files=request.FILES, mode=mode)
     if not entry.is_valid() or mode == Mode.ESTIMATE:
@@ -223,74 +193,36 @@ def _plan_form(request, program, *, plan):
 
 
 def _save_draft(request, entry: PlanEntry, token: str):
-    plan = entry.plan
     try:
-        with transaction.atomic():
-            if plan is not None:
-                _lock_editable(plan)
-            # A new draft keeps the form's token, so a double click saves it once.
-            saved = entry.save(submission_token=token if plan is None else None)
-            resume_token = saved.issue_draft_token()
-            ActivityPlan.objects.filter(pk=saved.pk).update(draft_token_hash=saved.draft_token_hash)
-            notify(saved, "draft_saved", resume_token=resume_token)
-    except IntegrityError:
-        used = _plan_with_token(token)
-        if used is None:
-            raise
-        return _go_to_sent(request, used)
-    except _StalePlan:
-        return _stale(request, plan, token)
-    grant_access(request, saved)
-    request.session[RESUME_LINK_KEY] = {"pk": saved.pk, "token": resume_token}
+        draft = save_draft(program=entry.program, data=entry.plan_input(), form_token=token)
+    except AlreadySent as sent:
+        return _go_to_sent(request, sent.plan)
+    except StalePlan:
+        return _stale(request, entry.plan)
+    grant_access(request, draft.plan)
+    request.session[RESUME_LINK_KEY] = {"pk": draft.plan.pk, "token": draft.resume_token}
     messages.success(request, "下書きを保存しました。まだ提出は終わっていません。")
-    return redirect("salons:plan_edit", pk=saved.pk)
+    return redirect("salons:plan_edit", pk=draft.plan.pk)
 
 
 def _submit(request, entry: PlanEntry, token: str):
-    plan, program, cleaned = entry.plan, entry.program, entry.form.cleaned_data
-    # Checked before anything is written, so a refused plan leaves no files behind;
-    # submit_plan checks again inside the transaction.
+    cleaned = entry.form.cleaned_data
     salon = cleaned.get("salon") if cleaned.get("kind") != PlanKind.NEW else None
-    blocking = missing_report(program, salon)
-    problem = missing_report_message(blocking) if blocking else None
-    if problem is None and (plan is None or plan.status == PlanStatus.DRAFT):
-        today = timezone.localdate()
-        if not program.is_open_on(today):
-            problem = (
-                f"{program.name}の受付期間（{format_date(program.opens_on)}〜"
-                f"{format_date(program.closes_on)}）ではないため、提出できません。"
-                "下書きは保存できます。社協へお問い合わせください。"
-            )
-    if problem:
-        entry.form.add_error(None, problem)
-        return _render_form(request, entry, token=token or new_token())
     try:
-        with transaction.atomic():
-            if plan is not None:
-                _lock_editable(plan)
-            saved = entry.save(submission_token=token or None)
-            submit_plan(saved, submission_token=token or None)
+        check_can_submit(program=entry.program, plan=entry.plan, salon=salon)
+        plan = save_and_submit(program=entry.program, data=entry.plan_input(), form_token=token)
+    except AlreadySent as sent:
+        return _go_to_sent(request, sent.plan)
+    except StalePlan:
+        return _stale(request, entry.plan)
     except WorkflowError as error:
-        used = _plan_with_token(token)
-        if used is not None and not used.is_editable_by_applicant:
-            return _go_to_sent(request, used)
         entry.form.add_error(None, str(error))
         return _render_form(request, entry, token=token or new_token())
-    except IntegrityError:
-        used = _plan_with_token(token)
-        if used is None:
-            raise
-        return _go_to_sent(request, used)
-    except _StalePlan:
-        return _stale(request, plan, token)
-    grant_access(request, saved)
-    return redirect("salons:plan_done", pk=saved.pk)
+    grant_access(request, plan)
+    return redirect("salons:plan_done", pk=plan.pk)
 
 
-def _stale(request, plan, token):
-    used = _plan_with_token(token)
-    if used is not None:
-        return _go_to_sent(request, used)
+def _stale(request, plan):
     messages.info(request, "この活動計画書は、別の画面からすでに提出されています。")
     return redirect("salons:plan_detail", pk=plan.pk)
 

@@ -9,12 +9,12 @@ plan's page then shows what happened to it in their words, never staff names.
 from datetime import date
 
 from django.contrib import messages
-from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from salons import workflow
 from salons.access import grant_access, plan_for_applicant
 from salons.forms.reports import ReportForm, spending_formset
 from salons.forms.status import NOT_FOUND_MESSAGE, StatusLookupForm
@@ -29,7 +29,8 @@ from salons.models import (
     ReportStatus,
     StatusSubject,
 )
-from salons.services import REASON_REQUIRED, WorkflowError, can_report, submit_report
+from salons.services import WorkflowError, can_report, submit_report
+from salons.workflow import REASON_REQUIRED
 from shakyo_portal.core.ratelimit import hit, limit_posts
 
 # A person checks a plan a few times; a script trying reference numbers hits this at once.
@@ -84,40 +85,22 @@ REFERENCE_LOCKED_MESSAGE = (
 
 # --- the plan's page --------------------------------------------------------------------
 
-PLAN_STEP_WORDS = {
-    PlanStatus.REVIEWING: "社協が審査を始めました",
-    PlanStatus.APPROVED: "活動計画書が承認されました",
-    PlanStatus.RETURNED: "活動計画書が差戻しになりました",
-    PlanStatus.REJECTED: "活動計画書が不承認になりました",
-}
 GRANT_STEP_WORDS = {
     GrantStatus.DECIDED: "助成金の交付が決まりました",
     GrantStatus.PAID: "助成金を交付しました",
     GrantStatus.SETTLED: "助成金の精算が済みました",
 }
-REPORT_STEP_WORDS = {
-    ReportStatus.RETURNED: "実績報告が差戻しになりました",
-    ReportStatus.CONFIRMED: "社協が実績報告を確認しました",
-}
 
 
 def step_in_words(change) -> str:
     """What one StatusChange meant, as the organiser would say it."""
-    if change.subject == StatusSubject.PLAN:
-        if change.to_status == PlanStatus.RECEIVED:
-            if change.from_status == PlanStatus.RETURNED:
-                return "活動計画書を修正して再提出しました"
-            return "活動計画書を提出しました（受付）"
-        return PLAN_STEP_WORDS.get(change.to_status, change.to_status_label)
     if change.subject == StatusSubject.GRANT:
         if change.from_status == change.to_status == GrantStatus.DECIDED:
             return "助成金の交付額が変わりました"
         return GRANT_STEP_WORDS.get(change.to_status, change.to_status_label)
-    if change.to_status == ReportStatus.SUBMITTED:
-        if change.from_status == ReportStatus.RETURNED:
-            return "実績報告を修正して再提出しました"
-        return "実績報告を提出しました"
-    return REPORT_STEP_WORDS.get(change.to_status, change.to_status_label)
+    flow = workflow.PLAN if change.subject == StatusSubject.PLAN else workflow.REPORT
+    words = flow.history(change.from_status, change.to_status)
+    return words or change.to_status_label
 
 
 def reason_for_applicant(change) -> str:
@@ -127,7 +110,10 @@ def reason_for_applicant(change) -> str:
         PlanStatus.RECEIVED,  # 郵送で受付, 窓口で受付
     ):
         return change.reason
-    if change.subject == StatusSubject.REPORT and change.to_status == ReportStatus.RETURNED:
+    if (
+        change.subject == StatusSubject.REPORT
+        and change.to_status in workflow.REPORT.reason_required
+    ):
         return change.reason
     if change.subject == StatusSubject.GRANT:
         return change.reason
@@ -230,17 +216,14 @@ def report_new(request, pk):
         if form_ok and formset_ok:
             uploads = form.cleaned_data.get("photos") or []
             try:
-                with transaction.atomic():
-                    submit_report(
-                        plan,
-                        fields=form.report_fields(),
-                        spending=formset.lines(),
-                        files=[upload.as_attachment_kwargs() for upload in uploads],
-                    )
-            except IntegrityError:
-                # Two clicks raced to create the same report; the first one won.
-                return _already_reported(request, plan)
+                submit_report(
+                    plan,
+                    fields=form.report_fields(),
+                    spending=formset.lines(),
+                    files=[upload.as_attachment_kwargs() for upload in uploads],
+                )
             except WorkflowError as error:
+                # Also what a second click racing the first gets.
                 fresh = PLAN_PAGE.get(pk=plan.pk)
                 if not can_report(fresh):
                     return _already_reported(request, fresh)

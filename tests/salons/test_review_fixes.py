@@ -45,7 +45,7 @@ def test_a_mail_server_failure_does_not_lose_the_plan(
     def refuse(*args, **kwargs):
         raise smtplib.SMTPException("mail server down")
 
-    monkeypatch.setattr("salons.services.send_mail", refuse)
+    monkeypatch.setattr("salons.services.mail.send_mail", refuse)
     with django_capture_on_commit_callbacks(execute=True):
         response = resident.post("/salons/plans/new/", plan_data(world, action="submit"))
     assert response.status_code == 302
