@@ -2,7 +2,7 @@ from functools import cached_property
 
 from django.urls import reverse
 
-from shakyo_portal.core import preferences
+from shakyo_portal.core import declarations, preferences
 from shakyo_portal.core.models import EmergencyNotice, Office, SiteProfile
 
 
@@ -52,23 +52,13 @@ def display_preferences(request):
     }
 
 
-# (label, URL name, the URL names of the other sections it stands for)
-NAVIGATION = [
-    ("地区社協", "districts:list", ()),
-    ("サロン", "salons:index", ()),
-    ("協議体", "councils:index", ()),
-    ("コーディネーター", "coordinators:index", ()),
-    ("地域資源マップ", "resources:index", ()),
-    ("お知らせ", "news:index", ("news:newsletters",)),
-    ("行事", "news:events", ()),
-    ("お問合せ", "contact", ()),
-]
-
-
 def navigation(request):
+    """The menu: every app's NAVIGATION entry (its portal.py), in their order."""
     items = []
-    for label, name, also in NAVIGATION:
-        url = reverse(name)
-        prefixes = (url, *(reverse(other) for other in also))
-        items.append({"label": label, "url": url, "current": request.path.startswith(prefixes)})
+    for entry in declarations.ordered("NAVIGATION"):
+        url = reverse(entry.url_name)
+        prefixes = (url, *(reverse(other) for other in entry.also))
+        items.append(
+            {"label": entry.label, "url": url, "current": request.path.startswith(prefixes)}
+        )
     return {"navigation": items}

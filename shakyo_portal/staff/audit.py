@@ -1,10 +1,13 @@
-"""The audit trail: which models keep a history, and the entries the portal
-writes itself (exports of personal data, disclosures and erasures).
+"""The audit trail: which models keep a history (each app's AUDITED, in its
+portal.py), and the entries the portal writes itself (exports of personal
+data, disclosures and erasures).
 
 django-auditlog keeps one LogEntry per change with the user, the address,
 the time and each field's old and new value. Only 管理者 read it (see
 roles.AUDIT); nobody can edit or delete an entry through the admin.
 """
+
+from dataclasses import dataclass
 
 from auditlog import middleware as auditlog_middleware
 from auditlog.models import LogEntry
@@ -13,40 +16,35 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
+from shakyo_portal.core import declarations
 from shakyo_portal.core.ratelimit import client_ip
 
-# Personal data and workflow records, with the many-to-many fields whose
-# changes matter (a staff member's districts, a user's groups).
-TRACKED = {
-    "districts.welfarecommitteemember": {},
-    "districts.district": {},
-    "salons.salon": {},
-    "salons.activityplan": {},
-    "salons.budgetline": {},
-    "salons.attachment": {},
-    "salons.grant": {},
-    "salons.activityreport": {},
-    "news.registration": {"m2m_fields": {"accommodations"}},
-    "coordinators.coordinator": {},
-    "coordinators.activitylog": {},
-    "councils.councilmember": {},
-    "shakyo_portal.siteprofile": {},
-    "shakyo_portal.staffprofile": {"m2m_fields": {"districts"}},
-    "auth.user": {
-        # The hash is no one's business; last_login changes at every login
-        # and the login log already says when.
-        "exclude_fields": ["password", "last_login"],
-        "m2m_fields": {"groups", "user_permissions"},
-    },
-    "auth.group": {"m2m_fields": {"permissions"}},
-}
+
+@dataclass(frozen=True)
+class Tracked:
+    """How a model keeps its history, as an app's AUDITED declares it: the
+    fields left out, and the many-to-many fields whose changes matter (a staff
+    member's districts, a user's groups)."""
+
+    exclude_fields: tuple[str, ...] = ()
+    m2m_fields: tuple[str, ...] = ()
+
+    def options(self) -> dict:
+        """auditlog.register's keyword arguments."""
+        options = {}
+        if self.exclude_fields:
+            options["exclude_fields"] = list(self.exclude_fields)
+        if self.m2m_fields:
+            options["m2m_fields"] = set(self.m2m_fields)
+        return options
 
 
 def register_models() -> None:
-    for label, options in TRACKED.items():
+    """Every app's AUDITED (personal data and workflow records) into auditlog."""
+    for label, tracked in declarations.collect_mapping("AUDITED").items():
         model = apps.get_model(label)
         if not auditlog.contains(model):
-            auditlog.register(model, **options)
+            auditlog.register(model, **tracked.options())
 
 
 def record_access(request, model, *, what: str, pks=(), **data) -> LogEntry:

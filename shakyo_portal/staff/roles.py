@@ -1,9 +1,10 @@
 """The five staff roles and, for every model, what each role may do with it.
 
-This table is the one place the policy is written. The groups get their
-Django permissions from it (sync_groups, run after every migrate), and
-shakyo_portal.staff.access reads it for everything a permission cannot say:
-which rows a role reaches, and who may export.
+Each app writes its models' rules in its portal.py (ROLE_RULES), from the
+letters and helpers here; RULES is all of them, the one table of the policy.
+The groups get their Django permissions from it (sync_groups, run after every
+migrate), and shakyo_portal.staff.access reads it for everything a permission
+cannot say: which rows a role reaches, and who may export.
 
 Letters: v view, a add, c change, d delete, e export (CSV and other
 downloads). A lowercase letter reaches every row; an uppercase one only the
@@ -12,9 +13,13 @@ a コーディネーター their own activity logs and the councils of their are
 A model missing from a role's column is out of that role's reach entirely.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import models
+
+from shakyo_portal.core import declarations
 
 
 class Role(models.TextChoices):
@@ -66,7 +71,8 @@ ADMIN_ONLY = {}
 AUDIT = {Role.ADMIN: "ve"}
 
 
-def _district(path, district_letters, personal=False):
+def by_district(path, district_letters, personal=False):
+    """A model a 地区担当 works on in their own districts (`path` leads to its District)."""
     readers = "v" if personal else "ve"
     return ModelRule(
         district=path,
@@ -75,92 +81,32 @@ def _district(path, district_letters, personal=False):
     )
 
 
-def _council(path, personal=False):
+def by_council(path, personal=False):
+    """A model a コーディネーター keeps for their areas' councils (`path` leads to its Council)."""
     readers = "v" if personal else "ve"
     return ModelRule(area=path, personal=personal, roles={OFFICE: "vacde", C: "vACD", R: readers})
 
 
-RULES: dict[str, ModelRule] = {
-    # Site settings and accounts.
-    "shakyo_portal.siteprofile": ModelRule(roles=SETTINGS),
-    "shakyo_portal.privacypolicy": ModelRule(roles=SETTINGS),
-    "shakyo_portal.privacypolicysection": ModelRule(roles=SETTINGS),
-    "auth.user": ModelRule(personal=True, roles=ADMIN_ONLY),
-    "auth.group": ModelRule(roles=ADMIN_ONLY),
-    "shakyo_portal.staffprofile": ModelRule(personal=True, roles=ADMIN_ONLY),
-    "otp_totp.totpdevice": ModelRule(roles=ADMIN_ONLY),
-    "auditlog.logentry": ModelRule(personal=True, roles=AUDIT),
-    "axes.accessattempt": ModelRule(personal=True, roles={Role.ADMIN: "vde"}),
-    "axes.accesslog": ModelRule(personal=True, roles=AUDIT),
-    "axes.accessfailurelog": ModelRule(personal=True, roles=AUDIT),
-    # Site-wide content.
-    "shakyo_portal.office": ModelRule(roles=CONTENT),
-    "shakyo_portal.emergencynotice": ModelRule(roles=CONTENT),
-    "shakyo_portal.practiceplan": ModelRule(roles=CONTENT),
-    "shakyo_portal.basicgoal": ModelRule(roles=CONTENT),
-    "shakyo_portal.policy": ModelRule(roles=CONTENT),
-    "shakyo_portal.mainproject": ModelRule(roles=CONTENT),
-    "shakyo_portal.planphoto": ModelRule(roles=CONTENT),
-    # 地区社協 and ふれあいサロン: a 地区担当 works on their own districts' rows.
-    "districts.activitytype": ModelRule(roles=CONTENT),
-    "districts.membercategory": ModelRule(roles=CONTENT),
-    "districts.district": _district("", "VC"),
-    "districts.activity": _district("district", "VACD"),
-    "districts.welfarecommitteemember": _district("district", "VACDE", personal=True),
-    "salons.targetgroup": ModelRule(roles=CONTENT),
-    "salons.salonactivitytype": ModelRule(roles=CONTENT),
-    "salons.salon": _district("district", "VACE", personal=True),
-    "salons.salonphoto": _district("salon__district", "VACD"),
-    "salons.grantprogram": ModelRule(roles=CONTENT),
-    "salons.granttier": ModelRule(roles=CONTENT),
-    "salons.activityplan": _district("district", "VCE", personal=True),
-    "salons.budgetline": _district("plan__district", "VACD", personal=True),
-    "salons.attachment": _district("plan__district", "VACD", personal=True),
-    "salons.statuschange": _district("plan__district", "V", personal=True),
-    "salons.grant": _district("plan__district", "VE", personal=True),
-    "salons.activityreport": _district("plan__district", "VCE", personal=True),
-    # Coordinators: a コーディネーター writes their own logs, reads everyone's.
-    "coordinators.coordinator": ModelRule(roles=CONTENT),
-    "coordinators.activitylog": ModelRule(
-        personal=True, owner="coordinator__user", roles={OFFICE: "vacde", C: "vACDE", R: "v"}
-    ),
-    "coordinators.activitylogphoto": ModelRule(
-        personal=True, owner="log__coordinator__user", roles={OFFICE: "vacde", C: "vACD", R: "v"}
-    ),
-    "coordinators.resourcecategory": ModelRule(roles=CONTENT),
-    "coordinators.lifescene": ModelRule(roles=CONTENT),
-    # Informal resources carry a contact person's name, phone and e-mail.
-    "coordinators.resource": ModelRule(personal=True, roles=PERSONAL),
-    # 協議体: a コーディネーター keeps the councils of their areas.
-    "councils.lifearea": ModelRule(roles=CONTENT),
-    "councils.council": ModelRule(area="", roles={OFFICE: "vacde", C: "vCe", R: "ve"}),
-    # Representatives' names are published only with consent.
-    "councils.councilmember": _council("council", personal=True),
-    "councils.meeting": _council("council"),
-    "councils.agendaitem": _council("meeting__council"),
-    "councils.meetingmaterial": _council("meeting__council"),
-    "councils.annualplan": _council("council"),
-    "councils.annualplanitem": _council("plan__council"),
-    # News, events and the newsletter.
-    "news.category": ModelRule(roles=CONTENT),
-    "news.post": ModelRule(roles=CONTENT),
-    "news.postimage": ModelRule(roles=CONTENT),
-    "news.postattachment": ModelRule(roles=CONTENT),
-    "news.accommodation": ModelRule(roles=CONTENT),
-    "news.event": ModelRule(roles=CONTENT),
-    "news.registration": ModelRule(personal=True, roles=PERSONAL),
-    "news.newsletterissue": ModelRule(roles=CONTENT),
-    "news.newsletterarticle": ModelRule(roles=CONTENT),
-}
+class _Rules(Mapping):
+    """{model label: ModelRule}: every app's ROLE_RULES (its portal.py, the
+    site's own in shakyo_portal/portal.py), merged when first read, which is
+    after start-up: the apps are the ones that know their models."""
 
-# Django's own bookkeeping: no role works on these through the admin.
-UNMANAGED = {
-    "admin.logentry",
-    "auth.permission",
-    "contenttypes.contenttype",
-    "sessions.session",
-    "shakyo_portal.staffsession",
-}
+    @cached_property
+    def _merged(self) -> dict[str, ModelRule]:
+        return declarations.collect_mapping("ROLE_RULES")
+
+    def __getitem__(self, label):
+        return self._merged[label]
+
+    def __iter__(self):
+        return iter(self._merged)
+
+    def __len__(self):
+        return len(self._merged)
+
+
+RULES: Mapping[str, ModelRule] = _Rules()
 
 DJANGO_ACTIONS = {"v": "view", "a": "add", "c": "change", "d": "delete"}
 

@@ -26,6 +26,7 @@ from salons.models import (
     StatusSubject,
 )
 from shakyo_portal.backoffice import retention
+from shakyo_portal.core.declarations.records import DELETE, RetentionRule
 from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffSession
 from tests.factories import ActivityPlanFactory, UserFactory, WelfareCommitteeMemberFactory
@@ -243,13 +244,15 @@ def test_a_dry_run_counts_and_changes_nothing(data):
 
 
 def test_a_failing_rule_is_reported_and_the_others_still_run(data, monkeypatch):
-    broken = retention.Rule(
+    broken = RetentionRule(
         "壊れた規則",
         Registration,
         lambda now: Registration.objects.filter(no_such_field=1),
-        retention.DELETE,
+        DELETE,
+        order=0,
     )
-    monkeypatch.setattr(retention, "RULES", (broken, retention.RULES[0]))
+    first = retention.rules()[0]
+    monkeypatch.setattr(retention, "rules", lambda: (broken, first))
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match="1件の規則が失敗しました"):
         call_command("apply_retention", stdout=out, stderr=err)

@@ -15,6 +15,7 @@ what they must not reach is tested in test_scoping.py.
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -91,19 +92,28 @@ EXPECTED = {
 }
 
 
-@pytest.fixture
-def world(db):
-    """The demo data (a row of nearly every model) plus the rows it lacks."""
-    call_command("loaddata", "demo", verbosity=0)
-    users = {
-        name: role_user(role, username=f"matrix-{role.name.lower()}")
-        for name, role in ROLES.items()
-    }
-    users[D].staff_profile.districts.set(District.objects.all())
-    coordinator = CoordinatorFactory(user=users[C], layer=1)
-    coordinator.life_areas.set(LifeArea.objects.all())
-    _rows_the_demo_lacks(users, coordinator)
-    return users
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo data (a row of nearly every model) plus the rows it lacks.
+
+    Built once for the module, not once a test: in a transaction of its own, rolled
+    back after the module's last test, so nothing of it outlives the module. Each
+    test (with `db`) runs in a savepoint inside it, so what a test writes (sessions,
+    the audit row _one_row may make) is undone before the next one.
+    """
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            call_command("loaddata", "demo", verbosity=0)
+            users = {
+                name: role_user(role, username=f"matrix-{role.name.lower()}")
+                for name, role in ROLES.items()
+            }
+            users[D].staff_profile.districts.set(District.objects.all())
+            coordinator = CoordinatorFactory(user=users[C], layer=1)
+            coordinator.life_areas.set(LifeArea.objects.all())
+            _rows_the_demo_lacks(users, coordinator)
+            yield users
+            transaction.set_rollback(True)
 
 
 def _rows_the_demo_lacks(users, coordinator):
@@ -188,12 +198,24 @@ def _offers_change(response, model, obj) -> bool:
     return False
 
 
-def test_every_role_every_model_every_action(world):
+def _registered():
     from django.contrib import admin
 
-    registered = {model._meta.label_lower: model for model in admin.site._registry}
+    return {model._meta.label_lower: model for model in admin.site._registry}
+
+
+def test_every_model_staff_can_open_is_in_the_table():
+    registered = _registered()
     # Every model staff can open is in the table, and the table names no ghost.
     assert set(EXPECTED) == set(registered), set(EXPECTED) ^ set(registered)
+
+
+# One test a model, every role and action in each, over one world for the module:
+# the cells spread over the xdist workers, and a failure still lists every wrong cell
+# of its model at once.
+@pytest.mark.parametrize("label", EXPECTED)
+def test_every_role_every_model_every_action(label, world, db):
+    registered = _registered()
 
     clients = {}
     for name, user in world.items():
@@ -201,7 +223,7 @@ def test_every_role_every_model_every_action(world):
         clients[name].force_login(user)
 
     wrong = []
-    for label, expected in EXPECTED.items():
+    for label, expected in {label: EXPECTED[label]}.items():
         model = registered[label]
         obj = _one_row(model, world)
         for role_name, letters in expected.items():
@@ -239,9 +261,9 @@ def test_groups_hold_exactly_the_permissions_in_code(db):
 
 def test_every_kind_of_personal_record_is_marked_personal_in_the_role_table():
     """What the disclosure page treats as a person's data, 閲覧のみ never exports."""
-    from shakyo_portal.backoffice.personal_data import KINDS
+    from shakyo_portal.backoffice.personal_data import kinds
     from shakyo_portal.staff.roles import RULES
 
-    for kind in KINDS:
+    for kind in kinds():
         assert RULES[kind.model_label].personal, kind.model_label
         assert "e" not in RULES[kind.model_label].letters(Role.READER).lower()
