@@ -159,7 +159,7 @@ def meeting_detail(request, slug, pk):
 def material(request, slug, pk, material_pk):
     """A meeting's PDF, as a download named after its title.
 
-    Uploaded PDFs are only ever served as attachments (shakyo_portal/uploads.py).
+    Uploaded PDFs are only ever served as attachments (shakyo_portal/core/uploads.py).
     """
     material = get_object_or_404(
         MeetingMaterial.objects.filter(meeting__council__is_public=True),

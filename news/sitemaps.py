@@ -1,4 +1,4 @@
-"""Sitemap sections for posts, events and 社協だより, for shakyo_portal/sitemaps.py.
+"""Sitemap sections for posts, events and 社協だより, declared in news/portal.py.
 
 Each lists only what `published(now)` lets anyone read, so a draft or a post
 scheduled for later is not announced to search engines before its time.

@@ -80,7 +80,7 @@ def deactivate(modeladmin, request, queryset):
     users = list(queryset.filter(is_active=True).exclude(pk=request.user.pk))
     for user in users:
         user.is_active = False
-        # Saved one by one: the save ends the user's sessions (staff.sessions).
+        # Saved one by one: the save ends the user's sessions (backoffice.sessions).
         user.save(update_fields=["is_active"])
     if queryset.filter(pk=request.user.pk).exists():
         modeladmin.message_user(

@@ -81,7 +81,7 @@ def yomi(context, name, reading):
 
     Marks a name of a place or person with its stored reading, so that with ふりがな
     on the page shows that reading over it instead of the analyser's guess
-    (shakyo_portal/furigana.py). Only for text in the page's body: never inside an
+    (shakyo_portal/core/furigana.py). Only for text in the page's body: never inside an
     attribute, <title> or <option>. Without a reading, the name alone.
     """
     if name in (None, ""):
