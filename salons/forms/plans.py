@@ -10,6 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, ButtonHolder, Div, Fieldset, Layout
 from django import forms
 
 from districts.models import District
@@ -340,9 +342,12 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
         self.fields["weekday"].choices = [("", "曜日を選んでください")] + [
             choice for choice in self.fields["weekday"].choices if choice[0] != ""
         ]
+        # The files saved with the plan: the page offers them for removal when there are any.
+        self.saved_attachments: list[Attachment] = []
         if self.instance.pk:
             self.fields["remove_attachments"].queryset = self.instance.attachments.all()
             self.fields["remove_attachments"].label_from_instance = _attachment_label
+            self.saved_attachments = list(self.instance.attachments.all())
         else:
             del self.fields["remove_attachments"]
         if self.instance.weeks_of_month and not self.is_bound:
@@ -378,6 +383,156 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
         for field in self.fields.values():
             if getattr(field, "max_length", None):
                 field.error_messages["max_length"] = overlong
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        """Parts 1 to 9 of the page, in order, through the portal's template pack.
+
+        The page (salons/plan_form.html) writes the rest: the error summary (with the
+        budget tables' rows), the <form> with its CSRF token and one-time token, and
+        part 10, where the 利用目的 notice, the consent, the honeypot and the buttons are.
+        The budget tables keep their own template (salons/includes/plan_budget.html);
+        the estimate box, the budget tables and the notes about files read the page's
+        context (estimate, entry, income, expense and their totals, files_dropped).
+        """
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.form_show_errors = False
+        helper.layout = Layout(
+            Div(
+                HTML('<h2 id="section-kind">1. 区分</h2>'),
+                "kind",
+                template="%s/layout/section.html",
+                css_class="plan-section",
+                aria_labelledby="section-kind",
+            ),
+            Fieldset(
+                "<h2>2. サロン</h2>",
+                Div(
+                    HTML("<h3>継続・再開のとき</h3>"),
+                    "salon",
+                    css_class="plan-part",
+                    data_kind_part="existing",
+                ),
+                Div(
+                    HTML("<h3>新規のとき</h3>"),
+                    "salon_name",
+                    "salon_reading",
+                    "district",
+                    css_class="plan-part",
+                    data_kind_part="new",
+                ),
+                "target_groups",
+                "activity_types",
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>3. 代表者</h2>",
+                HTML(
+                    "<p>連絡先として、電話番号と、メールアドレスか住所（郵便番号と住所）の"
+                    "どちらかを必ず書いてください。</p>"
+                ),
+                "representative_name",
+                "representative_reading",
+                "representative_phone",
+                "representative_email",
+                "representative_postal_code",
+                "representative_address",
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>4. 会場</h2>",
+                "venue_name",
+                "venue_address",
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>5. 開催日程</h2>",
+                "frequency",
+                "weeks_of_month",
+                "weekday",
+                Div("starts_at", "ends_at", css_class="plan-pair"),
+                "schedule_note",
+                Div("first_session_on", "last_session_on", css_class="plan-pair"),
+                "sessions_planned",
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>6. 参加者と活動助成</h2>",
+                "expected_participants",
+                "expected_helpers",
+                "requests_grant",
+                HTML('{% include "salons/includes/plan_estimate_box.html" with live=True %}'),
+                ButtonHolder(
+                    HTML(
+                        '<button type="submit" name="action" value="estimate" '
+                        'class="button button--secondary">助成額を計算する</button>'
+                    ),
+                ),
+                HTML(
+                    '<p class="field__help">区分・開催回数・参加者数・初回の開催日から'
+                    "計算します。このボタンでは保存も提出もしません。</p>"
+                ),
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>7. 活動の内容</h2>",
+                "content",
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>8. 予算（収入と支出）</h2>",
+                HTML(
+                    "<p>この年度の収入と支出の予定を、1行に1つずつ書いてください。"
+                    "使わない行は空のままで構いません。行が足りないときは、"
+                    "「下書きを保存する」を押すと空の行が増えます。"
+                    "収入の合計と支出の合計は、同じ額にしてください。"
+                    "金額は「1,000」「１０００」のどちらの書き方でも読み取ります。</p>"
+                ),
+                HTML(
+                    "{% if entry.budget_error %}"
+                    '<p class="field__errors plan-budget-error">{{ entry.budget_error }}</p>'
+                    "{% endif %}"
+                ),
+                HTML(
+                    '{% include "salons/includes/plan_budget.html" '
+                    'with formset=income total=income_total side="income" %}'
+                ),
+                HTML(
+                    '{% include "salons/includes/plan_budget.html" '
+                    'with formset=expense total=expense_total side="expense" %}'
+                ),
+                css_class="plan-section",
+            ),
+            Fieldset(
+                "<h2>9. 添付ファイル（任意）</h2>",
+                HTML(
+                    "<p>活動の写真や、会場の案内・チラシなどがあれば付けてください。"
+                    "なくても提出できます。写真の位置情報などは取り除いて保存します。</p>"
+                ),
+                *(
+                    [
+                        HTML(
+                            "<p>保存済みのファイルが{{ form.saved_attachments|length }}個"
+                            "あります。このまま提出すると一緒に届きます。</p>"
+                        ),
+                        "remove_attachments",
+                    ]
+                    if self.saved_attachments
+                    else []
+                ),
+                HTML(
+                    "{% if files_dropped %}"
+                    '<p class="plan-files-note" id="files-note"><strong>選んだファイルは、'
+                    "もう一度選んでください。</strong>入力内容を確認するためにページを"
+                    "表示し直すと、ブラウザの決まりで、選んだファイルは消えてしまいます。</p>"
+                    "{% endif %}"
+                ),
+                "attachments",
+                css_class="plan-section",
+            ),
+        )
+        return helper
 
     @property
     def lenient(self) -> bool:

@@ -6,6 +6,8 @@ commas and a trailing 円 or 回 are all read as the number they mean.
 
 from datetime import date
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils import timezone
 
@@ -78,6 +80,43 @@ class ReportForm(HoneypotMixin, forms.Form):
         self.fields[
             "photos"
         ].help_text = "5枚まで。JPEG・PNG・WebP。写真の位置情報などは取り除いて保存します。"
+        self.helper = self.build_helper()
+
+    def build_helper(self) -> FormHelper:
+        """The report's fields, with the spending table between them, through the pack.
+
+        The page (salons/report_form.html) writes the rest: the error summary (with the
+        spending rows'), the <form> with its CSRF token, and after these the honeypot,
+        the 利用目的 notice and the button. The spending table keeps its own template
+        (salons/includes/report_spending.html, reading the page's formset, grant and
+        planned_spending); the note about photos to choose again reads photos_again.
+        """
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.form_show_errors = False
+        helper.layout = Layout(
+            Fieldset(
+                "開催の実績",
+                "sessions_held",
+                "total_participants",
+                "total_helpers",
+                "last_held_on",
+            ),
+            HTML('{% include "salons/includes/report_spending.html" %}'),
+            Fieldset(
+                "写真と感想",
+                HTML(
+                    "{% if photos_again %}"
+                    '<p class="plan-files-note" id="photos-again">選んだ写真は、'
+                    "画面を表示し直したため外れました。お手数ですが、"
+                    "もう一度選んでください。</p>"
+                    "{% endif %}"
+                ),
+                "photos",
+                "comments",
+            ),
+        )
+        return helper
 
     def clean_last_held_on(self):
         day = self.cleaned_data["last_held_on"]

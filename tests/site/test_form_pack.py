@@ -5,7 +5,8 @@ CSS does not have.
 
 The event registration page is the pack's first user (news.forms.RegistrationForm
 declares its layout); a small form with every layout object stands in for the long
-salon forms, served through the test client from this module's URLs.
+salon forms, served through the test client from this module's URLs (the 活動計画書 and
+実績報告 pages themselves: tests/salons/test_form_layouts.py).
 """
 
 import re
