@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
-from shakyo_portal.core.calendars import CalendarSequence
+from shakyo_portal.core.calendars import CalendarSequence, sequence_field
 from shakyo_portal.core.dates import format_date, format_period, format_time
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
@@ -613,6 +613,7 @@ class Meeting(CalendarSequence):
     )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    sequence = sequence_field()
 
     objects = MeetingQuerySet.as_manager()
 

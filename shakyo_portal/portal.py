@@ -81,7 +81,9 @@ UNMANAGED = {
 # districts are what their access is made of.
 AUDITED = {
     "shakyo_portal.siteprofile": Tracked(),
-    "shakyo_portal.staffprofile": Tracked(m2m_fields=("districts",)),
+    "shakyo_portal.staffprofile": Tracked(
+        m2m_fields=("districts",), labels=(("districts", "担当地区"),)
+    ),
     "auth.user": Tracked(
         # The hash is no one's business; last_login changes at every login
         # and the login log already says when.

@@ -24,7 +24,7 @@ from news.models.common import (
     _start_of_day,
     flyer_path,
 )
-from shakyo_portal.core.calendars import CalendarSequence
+from shakyo_portal.core.calendars import CalendarSequence, sequence_field
 from shakyo_portal.core.dates import format_date, local_date
 from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
 from shakyo_portal.core.models import Office
@@ -217,6 +217,7 @@ class Event(CalendarSequence):
     )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    sequence = sequence_field()
 
     objects = EventQuerySet.as_manager()
 

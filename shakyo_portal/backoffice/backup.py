@@ -482,6 +482,50 @@ def _extract_database(path: Path, target: Path) -> None:
             shutil.copyfileobj(source, out, CHUNK)
 
 
+# Many-to-many relations whose declaring model changed since older archives
+# were written: (old model, old field) -> (new model, new field). The table and
+# its rows are the same; only the side that names them moved.
+MOVED_RELATIONS = {
+    # The districts app declares a 地区担当's districts since the staff policy
+    # core stopped naming apps (districts 0002).
+    ("shakyo_portal.staffprofile", "districts"): ("districts.district", "staff_profiles"),
+}
+
+
+def _carry_moved_relations(database: Path, manifest: dict) -> None:
+    """Rewrite an older archive's rows so each moved relation is named from
+    its new side, and rename its count in the manifest to match."""
+    records = manifest["records"]
+    moved = {old: new for old, new in MOVED_RELATIONS.items() if f"{old[0]}_{old[1]}" in records}
+    if not moved:
+        return
+    links = {new: {} for new in moved.values()}  # new side -> {its pk: [old side pks]}
+    with database.open(encoding="utf-8") as stream:
+        for line in stream:
+            row = json.loads(line)
+            for field in _moved_fields(row, moved):
+                new = moved[(row["model"], field)]
+                for target in row["fields"][field]:
+                    links[new].setdefault(target, []).append(row["pk"])
+    rewritten = database.with_suffix(".upgraded")
+    with database.open(encoding="utf-8") as stream, rewritten.open("w", encoding="utf-8") as out:
+        for line in stream:
+            row = json.loads(line)
+            for field in _moved_fields(row, moved):
+                del row["fields"][field]
+            for (model, field), found in links.items():
+                if row["model"] == model:
+                    row["fields"][field] = sorted(found.get(row["pk"], []))
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    os.replace(rewritten, database)
+    for (old_model, old_field), (new_model, new_field) in moved.items():
+        records[f"{new_model}_{new_field}"] = records.pop(f"{old_model}_{old_field}")
+
+
+def _moved_fields(row: dict, moved: dict) -> list[str]:
+    return [field for model, field in moved if row["model"] == model and field in row["fields"]]
+
+
 def _load_database(database: Path, manifest: dict) -> None:
     counted = counted_models()
     unknown = sorted(set(manifest["records"]) - set(counted))
@@ -576,6 +620,7 @@ def restore_backup(path: Path, *, force: bool = False, say=lambda message: None)
     with tempfile.TemporaryDirectory(prefix="shakyo-restore-") as work:
         database = Path(work, DATABASE)
         _extract_database(path, database)
+        _carry_moved_relations(database, manifest)
         _load_database(database, manifest)
     sync_groups(verbosity=0)
     say("データベースを読み込みました。件数はバックアップと一致しています。")

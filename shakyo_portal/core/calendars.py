@@ -15,14 +15,18 @@ from icalendar import Calendar
 REFRESH = timedelta(hours=6)
 
 
+def sequence_field():
+    return models.PositiveIntegerField(default=0, editable=False)
+
+
 class CalendarSequence(models.Model):
     """A row that appears in calendar feeds as an event.
 
     Calendar apps replace an event they already have only when its SEQUENCE
-    grows, so every save after the first counts up.
+    grows, so every save after the first counts up. The model declares its
+    own `sequence = sequence_field()`, where its other fields put it (an
+    inherited field would come first, in the admin's CSV as well).
     """
-
-    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         abstract = True

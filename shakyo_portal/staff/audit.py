@@ -23,11 +23,13 @@ from shakyo_portal.core.ratelimit import client_ip
 @dataclass(frozen=True)
 class Tracked:
     """How a model keeps its history, as an app's AUDITED declares it: the
-    fields left out, and the many-to-many fields whose changes matter (a staff
-    member's districts, a user's groups)."""
+    fields left out, the many-to-many fields whose changes matter (a staff
+    member's districts, a user's groups), and the history's name for a
+    relation another app declares (it has no verbose_name on this side)."""
 
     exclude_fields: tuple[str, ...] = ()
     m2m_fields: tuple[str, ...] = ()
+    labels: tuple[tuple[str, str], ...] = ()
 
     def options(self) -> dict:
         """auditlog.register's keyword arguments."""
@@ -45,6 +47,12 @@ def register_models() -> None:
         model = apps.get_model(label)
         if not auditlog.contains(model):
             auditlog.register(model, **tracked.options())
+        for field, text in tracked.labels:
+            _LABELS[(label, field)] = text
+
+
+# (model label, field name) -> the name the history shows, from AUDITED.
+_LABELS: dict[tuple[str, str], str] = {}
 
 
 def record_access(request, model, *, what: str, pks=(), **data) -> LogEntry:
@@ -126,6 +134,8 @@ def describe(entry: LogEntry) -> dict:
 
 def _field_label(entry, name: str) -> str:
     model = entry.content_type.model_class()
+    if (declared := _LABELS.get((model._meta.label_lower, name))) is not None:
+        return declared
     try:
         field = model._meta.get_field(name)
     except Exception:  # a field since removed from the model

@@ -265,3 +265,64 @@ def test_restore_refuses_what_is_not_a_backup(tmp_path):
         call_command("restore_site", str(not_an_archive))
     with pytest.raises(CommandError, match="ファイルがありません"):
         call_command("restore_site", str(tmp_path / "missing.tar.gz"))
+
+
+def as_written_before_districts_0002(archive: Path) -> Path:
+    """The archive as the code before districts 0002 wrote it: a 地区担当's
+    districts listed on their staff profile, not on each district."""
+    with tarfile.open(archive) as source:
+        members = [(member, source.extractfile(member).read()) for member in source]
+    by_district = {}
+    rows = []
+    for line in dict((m.name, d) for m, d in members)["database.jsonl"].decode().splitlines():
+        row = json.loads(line)
+        if row["model"] == "districts.district":
+            for profile in row["fields"].pop("staff_profiles"):
+                by_district.setdefault(profile, []).append(row["pk"])
+        rows.append(row)
+    for row in rows:
+        if row["model"] == "shakyo_portal.staffprofile":
+            row["fields"]["districts"] = sorted(by_district.get(row["pk"], []))
+    database = "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode()
+    target = archive.with_name("before-0002.tar.gz")
+    with tarfile.open(target, "w:gz") as out:
+        for member, data in members:
+            if member.name == "database.jsonl":
+                data = database
+            elif member.name == "manifest.json":
+                manifest = json.loads(data)
+                records = manifest["records"]
+                records["shakyo_portal.staffprofile_districts"] = records.pop(
+                    "districts.district_staff_profiles"
+                )
+                manifest["files"]["database.jsonl"] = {
+                    "sha256": hashlib.sha256(database).hexdigest(),
+                    "size": len(database),
+                }
+                data = json.dumps(manifest, ensure_ascii=False).encode()
+            member.size = len(data)
+            out.addfile(member, io.BytesIO(data))
+    return target
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_from_before_the_districts_moved_restores(site, folders, tmp_path):
+    """Backups made before the districts app took over the 地区担当's districts
+    (districts 0002) still restore, with every assignment."""
+    before_rows, before_files = rows(), files(folders)
+    assigned = {
+        profile.pk: sorted(profile.districts.values_list("pk", flat=True))
+        for profile in apps.get_model("shakyo_portal", "StaffProfile").objects.all()
+    }
+    assert any(assigned.values())
+    archive = as_written_before_districts_0002(backup(tmp_path))
+
+    empty(folders)
+    call_command("restore_site", str(archive), stdout=io.StringIO())
+
+    assert rows() == before_rows
+    assert files(folders) == before_files
+    assert {
+        profile.pk: sorted(profile.districts.values_list("pk", flat=True))
+        for profile in apps.get_model("shakyo_portal", "StaffProfile").objects.all()
+    } == assigned

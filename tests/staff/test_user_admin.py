@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffProfile, StaffSession
 from shakyo_portal.staff.roles import Role
 from tests.factories import DistrictFactory, SiteProfileFactory, UserFactory, role_user
@@ -207,6 +208,13 @@ def test_districts_and_two_factor_are_set_on_the_user(admin_client, clerk):
     profile = StaffProfile.objects.get(user=clerk)
     assert list(profile.districts.all()) == [district]
     assert profile.two_factor_required
+    # The history names the change as the form does, though the districts app
+    # declares the relation.
+    (entry,) = [
+        e for e in LogEntry.objects.get_for_object(profile) if "districts" in e.changes_dict
+    ]
+    (change,) = audit.describe(entry)["changes"]
+    assert change == {"field": "担当地区", "old": "", "new": str(district)}
 
 
 def test_deactivating_in_the_form_ends_the_users_sessions(admin_client, clerk):
