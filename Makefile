@@ -52,10 +52,12 @@ run: install
 	@echo ""
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# One worker per CPU (pytest-xdist); a file's tests stay on one worker, so each
-# browser file starts its server and Chromium once.
+# One worker per CPU (pytest-xdist), each with one live server and one Chromium for
+# all the browser tests it runs. worksteal hands each worker half the tests in file
+# order and lets an idle one take from the other's tail, so no big file keeps one
+# worker busy while the other waits.
 test: install $(AXE)
-	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist worksteal $(PYTEST_ARGS)
 
 BACKUP_DIR ?= backups
 

@@ -12,6 +12,13 @@ a report can never say 0 issues for a suite that found some.
 
 Pages are counted by URL pattern (/councils/<slug>/, not /councils/kiyone-chu/):
 the test data's ids change from run to run, the pages do not.
+
+An axe run checks every rule of the tags in the default look and with ふりがな,
+and in the other themes and sizes only the rules whose verdict colours and sizes
+can change (tests/browser/test_accessibility.py says why). So each page's axe
+check says, besides the themes and sizes it ran in, where every rule ran
+("all_rules"), and the report names the rules the other runs ran
+("axe_display_rules").
 """
 
 import datetime
@@ -62,6 +69,8 @@ class Record:
     size: str
     furigana: bool
     issues: int
+    # False for an axe run of the display rules alone (see the docstring).
+    all_rules: bool = True
 
 
 def route_pattern(route):
@@ -98,10 +107,11 @@ class Recorder:
     def __init__(self):
         self.records = []
         self.axe_tags = set()
+        self.axe_display_rules = set()
         self.axe_versions = set()
         self.browsers = set()
 
-    def add(self, tool, *, url, title, classes, issues):
+    def add(self, tool, *, url, title, classes, issues, all_rules=True):
         path = urlsplit(url)
         theme, size, furigana = display_of(classes)
         self.records.append(
@@ -114,6 +124,7 @@ class Recorder:
                 size=size,
                 furigana=furigana,
                 issues=issues,
+                all_rules=all_rules,
             )
         )
 
@@ -132,6 +143,8 @@ class Recorder:
                 "browser": ", ".join(sorted(self.browsers)),
             },
             "axe_tags": sorted(self.axe_tags),
+            # What the axe runs outside the default look (and without ふりがな) ran.
+            "axe_display_rules": sorted(self.axe_display_rules),
             "totals": {
                 "pages": len(pages),
                 "urls": len({(r.page, r.url) for r in self.records}),
@@ -151,18 +164,26 @@ class Recorder:
         return None
 
 
+def displays(ran):
+    """The runs, and the themes, sizes and ふりがな they covered."""
+    return {
+        "runs": len(ran),
+        "themes": sorted({r.theme for r in ran}, key=THEME_ORDER.index),
+        "sizes": sorted({r.size for r in ran}, key=SIZE_ORDER.index),
+        "furigana": any(r.furigana for r in ran),
+    }
+
+
 def summarise(page, records):
     checks = {}
     for tool in (AXE, NU):
         ran = [r for r in records if r.tool == tool]
         if ran:
-            checks[tool] = {
-                "runs": len(ran),
-                "themes": sorted({r.theme for r in ran}, key=THEME_ORDER.index),
-                "sizes": sorted({r.size for r in ran}, key=SIZE_ORDER.index),
-                "furigana": any(r.furigana for r in ran),
-                "issues": sum(r.issues for r in ran),
-            }
+            checks[tool] = {**displays(ran), "issues": sum(r.issues for r in ran)}
+            if tool == AXE:
+                # Where every rule ran; the other runs ran the display rules.
+                every_rule = [r for r in ran if r.all_rules]
+                checks[tool]["all_rules"] = displays(every_rule) if every_rule else None
     return {
         "page": page,
         "title": name_of(records),
@@ -199,6 +220,8 @@ RECORDER = Recorder()
 def record_axe(run, browser):
     """Note one axe run, as RUN_AXE reports it through the page's `a11yRecord` binding."""
     RECORDER.axe_tags.update(run["tags"])
+    if run.get("rules"):
+        RECORDER.axe_display_rules.update(run["rules"])
     RECORDER.axe_versions.add(run["axeVersion"])
     RECORDER.browsers.add(browser)
     RECORDER.add(
@@ -208,6 +231,7 @@ def record_axe(run, browser):
         classes=run["classes"],
         # Each element failing each rule is one issue, as axe lists them.
         issues=int(run["issues"]),
+        all_rules=not run.get("rules"),
     )
 
 
@@ -252,10 +276,11 @@ def write_if_asked(session, exitstatus, now=None):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
         totals = report["totals"]
+        every_rule = sum(r.tool == AXE and r.all_rules for r in RECORDER.records)
         message = (
             f"{REPORT_ENV}: wrote {target}: {totals['pages']} pages, "
-            f"{totals['runs'][AXE]} axe and {totals['runs'][NU]} Nu checks, "
-            f"{totals['issues']} issues."
+            f"{totals['runs'][AXE]} axe ({every_rule} with every rule) "
+            f"and {totals['runs'][NU]} Nu checks, {totals['issues']} issues."
         )
     if terminal:
         # After the progress dots, on a line of its own.

@@ -3,12 +3,31 @@
 The personas are the people the portal serves: an anonymous resident, a
 staff member (admin access, no special permissions unless a test grants
 them) and a superuser.
+
+Hypothesis runs under the "suite" profile: no deadline and no too_slow health
+check, so how busy the machine is never decides a verdict (a loaded 2-core CI
+run once failed on DeadlineExceeded, 334 ms against 200 ms). Examples stay
+random, so each run keeps looking somewhere new; a failure prints the blob
+that replays it (@reproduce_failure).
 """
 
+import contextlib
+import os
+
 import pytest
+from django.db import transaction
 from django.test import Client
+from hypothesis import HealthCheck, settings
 
 from tests.factories import UserFactory
+
+settings.register_profile(
+    "suite",
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture
@@ -49,3 +68,37 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def rows_kept_for_the_module(django_db_setup, django_db_blocker):
+    """Rows built once for several tests, as a module- or class-scoped fixture builds
+    them: in a transaction of their own, rolled back after the last of those tests,
+    so nothing outlives them. Each test (with `db`) runs in a savepoint inside it, so
+    what one test writes is undone before the next sees the rows.
+
+        @pytest.fixture(scope="module")
+        def world(rows_kept_for_the_module):
+            with rows_kept_for_the_module() as unblocked:
+                with unblocked():
+                    world = build_world()
+                yield world
+
+    Between the tests the database is blocked again, as for any test without `db`.
+    For tests on `db` only: a transactional test in the same module would flush the
+    rows and commit inside the open transaction.
+    """
+
+    @contextlib.contextmanager
+    def kept():
+        outer = transaction.atomic()
+        with django_db_blocker.unblock():
+            outer.__enter__()
+        try:
+            yield django_db_blocker.unblock
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                outer.__exit__(None, None, None)
+
+    return kept

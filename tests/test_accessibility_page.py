@@ -165,7 +165,7 @@ def test_the_page_answers_get_and_head_only(client, db):
     assert client.post("/accessibility/").status_code == 405
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.recursive(
         st.none() | st.booleans() | st.integers() | st.text(),

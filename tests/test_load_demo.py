@@ -1,6 +1,7 @@
 import datetime
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from districts.models import Activity, ActivityType, District, WelfareCommitteeMember
@@ -13,8 +14,30 @@ def load():
     return out.getvalue()
 
 
-def test_loads_the_fourteen_districts_into_an_empty_database(db):
-    assert "読み込みました" in load()
+@pytest.fixture(scope="module")
+def demo(rows_kept_for_the_module):
+    """The demo loaded once into the empty database, for the tests that only look at it
+    (tests/conftest.py); what it said as it loaded."""
+    with rows_kept_for_the_module() as unblocked:
+        with unblocked():
+            said = load()
+        yield said
+
+
+def test_never_overwrites_what_staff_changed(db):
+    # Its own load: it runs first, before `demo` (the tests keep the file's order).
+    load()
+    soja = District.objects.get(slug="soja")
+    soja.summary = "職員が書き換えた紹介"
+    soja.save()
+    District.objects.filter(slug="kiyone-6").delete()
+    assert "読み込みませんでした" in load()
+    assert District.objects.get(slug="soja").summary == "職員が書き換えた紹介"
+    assert not District.objects.filter(slug="kiyone-6").exists()
+
+
+def test_loads_the_fourteen_districts_into_an_empty_database(demo, db):
+    assert "読み込みました" in demo
     top = list(District.objects.top_level().values_list("name", flat=True))
     assert top == [
         "総社", "常盤", "三須", "服部", "阿曽", "池田", "秦",
@@ -33,19 +56,7 @@ def test_loads_the_fourteen_districts_into_an_empty_database(db):
         obj.full_clean()
 
 
-def test_never_overwrites_what_staff_changed(db):
-    load()
-    soja = District.objects.get(slug="soja")
-    soja.summary = "職員が書き換えた紹介"
-    soja.save()
-    District.objects.filter(slug="kiyone-6").delete()
-    assert "読み込みませんでした" in load()
-    assert District.objects.get(slug="soja").summary == "職員が書き換えた紹介"
-    assert not District.objects.filter(slug="kiyone-6").exists()
-
-
-def test_demo_site_renders(resident, db):
-    load()
+def test_demo_site_renders(resident, demo, db):
     for url in ["/", "/districts/", "/districts/kiyone/", "/districts/activities/", "/contact/"]:
         assert resident.get(url).status_code == 200, url
     html = resident.get("/districts/activities/?type=kyushoku").content.decode()
@@ -53,7 +64,7 @@ def test_demo_site_renders(resident, db):
         assert name in html
 
 
-def test_loads_salons_programs_and_plans_in_every_state(db):
+def test_loads_salons_programs_and_plans_in_every_state(demo, db):
     from django.db.models import Max
 
     from salons.grants import estimate
@@ -74,7 +85,6 @@ def test_loads_salons_programs_and_plans_in_every_state(db):
     )
     from salons.services import missing_report
 
-    load()
     assert list(TargetGroup.objects.values_list("name", flat=True)) == [
         "高齢者", "子育て", "障がいのある方", "どなたでも",
     ]  # fmt: skip
@@ -152,10 +162,9 @@ def test_loads_salons_programs_and_plans_in_every_state(db):
     assert ActivityPlan.objects.filter(salon__in=blocked, status=PlanStatus.DRAFT).exists()
 
 
-def test_demo_salon_pages_render(resident, db):
+def test_demo_salon_pages_render(resident, demo, db):
     from salons.models import Salon
 
-    load()
     for url in ["/salons/", "/salons/?target=koreisha&weekday=wed", "/districts/soja/"]:
         assert resident.get(url).status_code == 200, url
     for salon in Salon.objects.all():

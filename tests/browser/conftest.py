@@ -1,9 +1,13 @@
 """A real headless Chromium against the live server, for journeys and axe checks.
 
-One browser for the whole session (pytest-playwright's session-scoped
-`browser`), one live server (pytest-django's session-scoped `live_server`), a
-fresh context per test. Every context refuses requests to any other host, so a
-CDN link or a third-party script in a template fails the test that loads it.
+One browser and one live server for each xdist worker, however many test
+files it runs (pytest-playwright's session-scoped `browser`, pytest-django's
+session-scoped `live_server`), and a fresh context per test. No request leaves
+for another host: Chromium resolves no name but the live server's
+(CHROMIUM_ARGS), and every context notes any request to another host, so a CDN
+link or a third-party script in a template fails the test that loads it.
+(A catch-all route would abort them too, but routing turns off the browser's
+cache and sends every request through Python: a third of each page's load.)
 
 Without /usr/bin/chromium (or, for the accessibility tests, axe-core) the tests
 skip with the reason; with REQUIRE_BROWSER=1, as CI sets, the run stops instead,
@@ -32,7 +36,10 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 # Tests that request this fixture also need axe-core.
 AXE_FIXTURE = "axe_context"
 
+# No host but the live server's (localhost, or 127.0.0.1 if asked) resolves.
+LOCAL_ONLY = "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"
 CHROMIUM_ARGS = [
+    f"--host-resolver-rules={LOCAL_ONLY}",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
@@ -88,7 +95,8 @@ def browser_context_args(browser_context_args):
 
 
 class RequestGuard:
-    """Aborts requests to any host but the live server's, and remembers them.
+    """Remembers requests to any host but the live server's (which fail: see
+    CHROMIUM_ARGS), but for a host a test stands in for with its own route.
 
     It also remembers Content-Security-Policy violations the browser reports,
     which would otherwise only show as a page that looks subtly wrong.
@@ -96,15 +104,17 @@ class RequestGuard:
 
     def __init__(self, origin):
         self.origin = urlsplit(origin).netloc
+        self.routed_by_the_test = set()
         self.problems = []
 
-    def route(self, route):
-        url = route.request.url
-        if urlsplit(url).netloc == self.origin:
-            route.continue_()
-        else:
-            self.problems.append(f"request to another host: {route.request.method} {url}")
-            route.abort("blockedbyclient")
+    def allow(self, host):
+        """A host this test answers or refuses with a route of its own."""
+        self.routed_by_the_test.add(host)
+
+    def request(self, request):
+        url = urlsplit(request.url)
+        if url.netloc != self.origin and url.hostname not in self.routed_by_the_test:
+            self.problems.append(f"request to another host: {request.method} {request.url}")
 
     def console(self, message):
         if message.type == "error" and "Content Security Policy" in message.text:
@@ -127,7 +137,7 @@ def new_context(new_context, request_guard):
         context = new_context(**kwargs)
         # Every page here is a local server-rendered page: fail in seconds, not 30.
         context.set_default_timeout(10_000)
-        context.route("**/*", request_guard.route)
+        context.on("request", request_guard.request)
         context.on("console", request_guard.console)
         return context
 

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from shakyo_portal.core.models import NoticeLevel
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import RUN_AXE, axe_options, describe
 from tests.scenarios import build_portal
 from tests.site.factories import (
     EmergencyNoticeFactory,
@@ -67,7 +67,7 @@ def test_site_pages_have_no_axe_violations(
         assert {f"size-{size}", f"theme-{theme}"} <= classes, path
         assert ("furigana-on" in classes) == (furigana == "on"), path
         assert page.locator(".emergency-banner").count() == 2, path
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+        violations = page.evaluate(RUN_AXE, axe_options(theme, size, furigana))
         if violations:
             violations_by_page[path] = violations
     assert not violations_by_page, (

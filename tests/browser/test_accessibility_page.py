@@ -3,7 +3,7 @@ with ふりがな; one h1 and the page's own title; the table's scroll region by
 
 import pytest
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import RUN_AXE, axe_options, describe
 from tests.test_accessibility_page import sample_report
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def test_the_accessibility_page_has_no_axe_violations(
     assert {f"size-{size}", f"theme-{theme}"} <= classes
     # The results table is there (with ふりがな its name carries readings, so by tag).
     assert page.locator("main table caption").count() == 1
-    violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+    violations = page.evaluate(RUN_AXE, axe_options(theme, size, furigana))
     assert not violations, describe({"/accessibility/": violations})
 
 

@@ -5,9 +5,9 @@ error state and the confirmation that follows."""
 import pytest
 
 from tests.browser.test_accessibility import (
-    AXE_OPTIONS,
     RUN_AXE,
     assert_no_axe_violations,
+    axe_options,
     describe,
     show_in,
 )
@@ -67,7 +67,7 @@ def test_the_registration_form_with_errors_and_its_confirmation(
     assert page.locator("main .field--error").count() >= 4
     for control in page.locator("main .field--error input:not([type=hidden])").all():
         assert control.get_attribute("aria-invalid") == "true"
-    violations = {"form with errors": page.evaluate(RUN_AXE, AXE_OPTIONS)}
+    violations = {"form with errors": page.evaluate(RUN_AXE, axe_options(theme, size))}
 
     page.get_by_label("氏名").fill("髙橋 花子")
     page.get_by_label("よみがな").fill("たかはし はなこ")
@@ -77,6 +77,6 @@ def test_the_registration_form_with_errors_and_its_confirmation(
     with page.expect_navigation():
         page.get_by_role("button", name="申し込む").click()
     assert page.locator("h1").inner_text() == "申込を受け付けました"
-    violations["confirmation"] = page.evaluate(RUN_AXE, AXE_OPTIONS)
+    violations["confirmation"] = page.evaluate(RUN_AXE, axe_options(theme, size))
     violations = {where: found for where, found in violations.items() if found}
     assert not violations, describe(violations)

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import RUN_AXE, axe_options, describe
 from tests.resources.world import add_many, build_town
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ def test_no_axe_violations(theme, size, axe_context, live_server, town, local_ti
     def check(state):
         classes = page.evaluate("[...document.documentElement.classList]")
         assert {f"size-{size}", f"theme-{theme}"} <= set(classes), state
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+        violations = page.evaluate(RUN_AXE, axe_options(theme, size))
         if violations:
             violations_by_page[state] = violations
 
@@ -122,12 +122,15 @@ def test_without_javascript_the_list_is_complete_and_links_to_maps(new_context, 
     expect(page.locator(".resource-card").first).to_be_visible()
 
 
-def test_nothing_is_fetched_for_the_map_until_it_is_asked_for(new_context, live_server, town):
+def test_nothing_is_fetched_for_the_map_until_it_is_asked_for(
+    new_context, live_server, town, request_guard
+):
     context = new_context()
     requested = []
     context.on("request", lambda request: requested.append(request.url))
     # The tile server cannot be reached (here: refused), as on a closed network.
     context.route(f"https://{GSI}/**", lambda route: route.abort("internetdisconnected"))
+    request_guard.allow(GSI)
     page = context.new_page()
     page.goto("/resources/")
     expect(page.get_by_role("button", name="地図で見る")).to_be_visible()

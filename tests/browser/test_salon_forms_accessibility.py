@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from salons.models import ActivityPlan, PlanStatus
 from salons.services import submit_plan, transition
-from tests.browser.test_accessibility import AXE_OPTIONS, RUN_AXE, describe
+from tests.browser.test_accessibility import RUN_AXE, axe_options, describe
 from tests.factories import (
     ActivityPlanFactory,
     DistrictFactory,
@@ -139,7 +139,7 @@ def test_salon_forms_in_their_states_have_no_axe_violations(
     def check(state):
         classes = page.evaluate("[...document.documentElement.classList]")
         assert {f"size-{size}", f"theme-{theme}"} <= set(classes), state
-        violations = page.evaluate(RUN_AXE, AXE_OPTIONS)
+        violations = page.evaluate(RUN_AXE, axe_options(theme, size))
         if violations:
             violations_by_state[f"{state} ({page.url})"] = violations
 

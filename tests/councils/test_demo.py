@@ -47,21 +47,29 @@ def build(ctx):
     return objects
 
 
+@pytest.fixture(scope="module")
+def demo(rows_kept_for_the_module, tmp_path_factory):
+    """Loaded once for the module's tests, which only look (tests/conftest.py)."""
+    with rows_kept_for_the_module() as unblocked:
+        with unblocked():
+            SiteProfileFactory()
+            office = OfficeFactory()
+            ctx = {
+                "district_pk": {slug: DistrictFactory(slug=slug).pk for slug in SLUGS},
+                "office_pk": office.pk,
+                "staff_user_key": ["shokuin"],
+                "today": TODAY,
+            }
+            objects = build(ctx)
+            fixture = tmp_path_factory.mktemp("councils") / "councils.json"
+            fixture.write_text(json.dumps(objects, ensure_ascii=False))
+            call_command("loaddata", str(fixture), verbosity=0)
+        yield ctx
+
+
 @pytest.fixture
-def loaded(db, tmp_path):
-    SiteProfileFactory()
-    office = OfficeFactory()
-    ctx = {
-        "district_pk": {slug: DistrictFactory(slug=slug).pk for slug in SLUGS},
-        "office_pk": office.pk,
-        "staff_user_key": ["shokuin"],
-        "today": TODAY,
-    }
-    objects = build(ctx)
-    fixture = tmp_path / "councils.json"
-    fixture.write_text(json.dumps(objects, ensure_ascii=False))
-    call_command("loaddata", str(fixture), verbosity=0)
-    return ctx
+def loaded(demo, db):
+    return demo
 
 
 def test_the_demo_is_deterministic():

@@ -35,12 +35,21 @@ def demo_objects():
     return objects
 
 
+@pytest.fixture(scope="module")
+def loaded(rows_kept_for_the_module, tmp_path_factory):
+    """Loaded once for the module's tests, which only look (tests/conftest.py)."""
+    with rows_kept_for_the_module() as unblocked:
+        with unblocked():
+            call_command("load_demo", stdout=StringIO())
+            path = tmp_path_factory.mktemp("news") / "news.json"
+            path.write_text(json.dumps(demo_objects(), ensure_ascii=False), encoding="utf-8")
+            call_command("loaddata", str(path), verbosity=0)
+        yield
+
+
 @pytest.fixture
-def demo(db, tmp_path):
-    call_command("load_demo", stdout=StringIO())
-    path = tmp_path / "news.json"
-    path.write_text(json.dumps(demo_objects(), ensure_ascii=False), encoding="utf-8")
-    call_command("loaddata", str(path), verbosity=0)
+def demo(loaded, db):
+    pass
 
 
 def test_the_demo_is_deterministic(db):

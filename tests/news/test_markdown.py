@@ -148,7 +148,7 @@ _html_pieces = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(st.one_of(_html_pieces, st.text(max_size=5)), max_size=30).map("".join))
 def test_whatever_is_typed_the_result_has_only_allowed_elements_and_attributes(source):
     html = str(render(source))

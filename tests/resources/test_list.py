@@ -331,7 +331,8 @@ def expected_names(town, categories, scenes, district):
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     categories=st.lists(st.sampled_from(CATEGORY_VALUES), max_size=3),
@@ -344,7 +345,8 @@ def test_any_combination_lists_exactly_what_matches(resident, town, categories, 
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(query=st.dictionaries(st.sampled_from(["category", "scene", "district", "page"]), st.text()))
 def test_no_query_string_breaks_the_page(resident, town, query):

@@ -397,7 +397,10 @@ TYPED_FIELDS = [
 ]
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     field=st.sampled_from(TYPED_FIELDS),
     typed=st.text(max_size=60),

@@ -131,7 +131,7 @@ JAPANESE_TEXT = st.text(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(JAPANESE_TEXT)
 def test_annotating_only_adds_readings(text):
     html = annotate_text(text)
@@ -141,7 +141,7 @@ def test_annotating_only_adds_readings(text):
         assert re.fullmatch(r"[ぁ-ゖゝゞー]+", reading)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     surface=JAPANESE_TEXT,
     reading=st.text(alphabet=st.sampled_from("あいうかきくさしすち の・"), min_size=1, max_size=20),

@@ -15,7 +15,6 @@ what they must not reach is tested in test_scoping.py.
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
@@ -93,16 +92,14 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def world(rows_kept_for_the_module):
     """The demo data (a row of nearly every model) plus the rows it lacks.
 
-    Built once for the module, not once a test: in a transaction of its own, rolled
-    back after the module's last test, so nothing of it outlives the module. Each
-    test (with `db`) runs in a savepoint inside it, so what a test writes (sessions,
-    the audit row _one_row may make) is undone before the next one.
+    Built once for the module's tests, not once a test (tests/conftest.py): each
+    test's own writes (sessions, the audit row _one_row may make) are undone after it.
     """
-    with django_db_blocker.unblock():
-        with transaction.atomic():
+    with rows_kept_for_the_module() as unblocked:
+        with unblocked():
             call_command("loaddata", "demo", verbosity=0)
             users = {
                 name: role_user(role, username=f"matrix-{role.name.lower()}")
@@ -112,8 +109,7 @@ def world(django_db_setup, django_db_blocker):
             coordinator = CoordinatorFactory(user=users[C], layer=1)
             coordinator.life_areas.set(LifeArea.objects.all())
             _rows_the_demo_lacks(users, coordinator)
-            yield users
-            transaction.set_rollback(True)
+        yield users
 
 
 def _rows_the_demo_lacks(users, coordinator):
@@ -223,13 +219,13 @@ def test_every_role_every_model_every_action(label, world, db):
         clients[name].force_login(user)
 
     wrong = []
-    for label, expected in {label: EXPECTED[label]}.items():
-        model = registered[label]
-        obj = _one_row(model, world)
-        for role_name, letters in expected.items():
-            got = _outcome(clients[role_name], model, obj)
-            if got != letters:
-                wrong.append(f"{label:40} {role_name:10} expected {letters:6} got {got}")
+    expected = EXPECTED[label]
+    model = registered[label]
+    obj = _one_row(model, world)
+    for role_name, letters in expected.items():
+        got = _outcome(clients[role_name], model, obj)
+        if got != letters:
+            wrong.append(f"{label:40} {role_name:10} expected {letters:6} got {got}")
     assert not wrong, "\n" + "\n".join(wrong)
 
 
