@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from shakyo_portal.core.env import env_bool, env_int, env_list, env_str
+from shakyo_portal.formats.ja import formats as ja_formats
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -191,6 +192,14 @@ USE_I18N = True
 # Japanese for the strings Django ships untranslated (its new blank choice label).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
+# Year-first input formats and the site's way of writing dates, wherever Django
+# formats a date itself (shakyo_portal/formats/ja/formats.py says why). The same
+# input formats stand when no language is active, so no form anywhere reads
+# 02/06/2021 as month/day/year.
+FORMAT_MODULE_PATH = ["shakyo_portal.formats"]
+DATE_INPUT_FORMATS = ja_formats.DATE_INPUT_FORMATS
+TIME_INPUT_FORMATS = ja_formats.TIME_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = ja_formats.DATETIME_INPUT_FORMATS
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))

@@ -1,25 +1,111 @@
-"""What every admin page does for the staff roles.
+"""What every admin page does for the staff roles, and how it reads what staff type.
 
 PortalAdminSite puts ScopedAdminMixin in front of every ModelAdmin it
 registers (the portal's and third-party ones alike), so no list, search,
-change form, action or export can skip the rules in staff.access.
+change form, action or export can skip the rules in staff.access. The same
+mixin puts AdminInputMixin in front of every inline, so a date typed in an
+inline row is read as one typed in the page above it.
 """
 
+from datetime import datetime
+
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 
 from shakyo_portal.core.csvexport import csv_response
+from shakyo_portal.core.dates import format_date, format_datetime
+from shakyo_portal.core.fields import (
+    LenientDateField,
+    LenientSplitDateTimeField,
+    LenientTimeField,
+)
+from shakyo_portal.core.precision import format_partial
+from shakyo_portal.core.slugs import slug_from_reading, unique_slug
 from shakyo_portal.staff import access, audit
 
 HISTORY_TEMPLATE = "admin/staff/object_history.html"
 
+ADMIN_DATE_MESSAGE = (
+    "日付は「2021/2/6」や「令和3年2月6日」のように、年・月・日の順に入力してください。"
+)
+# In place of Django's admin defaults for these model fields: the same boxes and
+# calendar, read the way core.fields reads what people type. An admin's own
+# formfield_overrides for one of them still wins.
+DATE_FORMFIELDS = {
+    models.DateTimeField: {
+        "form_class": LenientSplitDateTimeField,
+        "widget": widgets.AdminSplitDateTime,
+        "date_error_messages": {"invalid": ADMIN_DATE_MESSAGE},
+    },
+    models.DateField: {
+        "form_class": LenientDateField,
+        "widget": widgets.AdminDateWidget,
+        "error_messages": {"invalid": ADMIN_DATE_MESSAGE},
+    },
+    models.TimeField: {"form_class": LenientTimeField, "widget": widgets.AdminTimeWidget},
+}
+SLUG_HELP = (
+    "ページのアドレスに使う半角英小文字・数字・ハイフンです。空のまま保存すると、"
+    "よみがなのローマ字（ヘボン式、長音は書かない: そうじゃ → soja）から作ります。"
+    "同じものがあるときは soja-2 のように番号を付けます。"
+)
 
-class ScopedAdminMixin:
+
+class AdminInputMixin:
+    """Dates typed as people here type them, shown as the site writes them, and a
+    slug made from the reading when it is left empty: for every ModelAdmin and inline."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        declared = type(self).formfield_overrides
+        for klass, portal in DATE_FORMFIELDS.items():
+            self.formfield_overrides[klass] = {**portal, **declared.get(klass, {})}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and _slug_from_reading(self.model, db_field.name):
+            field.required = False
+            field.help_text = SLUG_HELP
+        return field
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _filling_slug(super().get_form(request, obj, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _filling_slug(formset.form)
+        return formset
+
+    def get_inlines(self, request, obj):
+        return [_with_inputs(inline) for inline in super().get_inlines(request, obj)]
+
+    # --- dates in the change list, as the site writes them -------------------
+    def get_list_display(self, request):
+        editable = set(self.list_editable)
+        return [
+            name if name in editable else _dated_column(self, name)
+            for name in super().get_list_display(request)
+        ]
+
+    def get_sortable_by(self, request):
+        sortable = super().get_sortable_by(request)
+        return [*sortable, *(_dated_column(self, name) for name in sortable)]
+
+    def get_list_display_links(self, request, list_display):
+        links = super().get_list_display_links(request, list_display)
+        if not links:
+            return links
+        columns = {getattr(column, "field_name", None): column for column in list_display}
+        return [columns.get(link, link) if isinstance(link, str) else link for link in links]
+
+
+class ScopedAdminMixin(AdminInputMixin):
     # --- which rows -------------------------------------------------------
     def get_queryset(self, request):
         return access.visible(request.user, super().get_queryset(request))
@@ -144,6 +230,129 @@ class ScopedAdminMixin:
 
 
 def _no(*args, **kwargs):
+    return False
+
+
+_INLINES_WITH_INPUTS = {}
+
+
+def _with_inputs(inline_class):
+    """The inline class with AdminInputMixin in front (made once per class)."""
+    if issubclass(inline_class, AdminInputMixin):
+        return inline_class
+    if inline_class not in _INLINES_WITH_INPUTS:
+        _INLINES_WITH_INPUTS[inline_class] = type(
+            inline_class.__name__,
+            (AdminInputMixin, inline_class),
+            {"__module__": inline_class.__module__},
+        )
+    return _INLINES_WITH_INPUTS[inline_class]
+
+
+def _dated_column(model_admin, name):
+    """A date or date-time column written by core.dates (令和8年12月7日(月) 6:37),
+    or only as far as it is known when the model keeps its precision beside it.
+
+    Made once per admin and name: the change list finds a column's links and
+    sorting by the column itself."""
+    if not isinstance(name, str):
+        return name
+    columns = model_admin.__dict__.setdefault("_dated_columns", {})
+    if name not in columns:
+        columns[name] = _make_dated_column(model_admin, name)
+    return columns[name]
+
+
+def _make_dated_column(model_admin, name):
+    try:
+        field = model_admin.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    if not isinstance(field, models.DateField) or field.choices:
+        return name
+    precision = _precision_field(model_admin.model, name)
+    empty = model_admin.get_empty_value_display()
+
+    @admin.display(description=capfirst(str(field.verbose_name)), ordering=name)
+    def column(obj):
+        value = getattr(obj, name)
+        if value is None:
+            return empty
+        if isinstance(value, datetime):
+            return format_datetime(value)
+        if precision:
+            return format_partial(value, getattr(obj, precision))
+        return format_date(value)
+
+    # The header keeps the field's CSS class (column-<name>), and a link named
+    # by list_display_links finds its column.
+    column.__name__ = column.field_name = name
+    return column
+
+
+def _precision_field(model, name):
+    try:
+        model._meta.get_field(f"{name}_precision")
+    except FieldDoesNotExist:
+        return None
+    return f"{name}_precision"
+
+
+def _slug_from_reading(model, name) -> bool:
+    """Is this the slug of a model that has a reading to make it from?"""
+    if name != "slug":
+        return False
+    try:
+        slug, reading = model._meta.get_field("slug"), model._meta.get_field("reading")
+    except FieldDoesNotExist:
+        return False
+    return isinstance(slug, models.SlugField) and reading.concrete
+
+
+_FORMS_FILLING_SLUG = {}
+
+
+def _filling_slug(form_class):
+    if not _slug_from_reading(form_class._meta.model, "slug"):
+        return form_class
+    if form_class not in _FORMS_FILLING_SLUG:
+        _FORMS_FILLING_SLUG[form_class] = type(
+            form_class.__name__, (_SlugFromReadingForm, form_class), {}
+        )
+    return _FORMS_FILLING_SLUG[form_class]
+
+
+class _SlugFromReadingForm:
+    """Fills an empty slug from the reading once the rest of the form is valid."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if "slug" not in self.fields or self.cleaned_data.get("slug") or self.errors:
+            return
+        instance = self.instance
+        base = slug_from_reading(
+            instance.reading or "", max_length=self.fields["slug"].max_length or 50
+        )
+        if not base:
+            self.add_error(
+                "slug", "よみがなからURL名を作れませんでした。半角英小文字で入力してください。"
+            )
+            return
+        slug = unique_slug(base, lambda candidate: _slug_refused(instance, candidate))
+        instance.slug = self.cleaned_data["slug"] = slug
+
+
+def _slug_refused(instance, candidate) -> bool:
+    """Taken by another row, or refused by the model's own rules (a district
+    slug that is the path of a page, say)."""
+    model = type(instance)
+    if model._default_manager.filter(slug=candidate).exclude(pk=instance.pk).exists():
+        return True
+    instance.slug = candidate
+    try:
+        instance.clean()
+    except ValidationError as error:
+        return "slug" in getattr(error, "error_dict", {})
     return False
 
 

@@ -119,13 +119,40 @@ def format_date_range(start: date, end: date, *, western: bool = False) -> str:
     return f"{text}〜{_end_date(start, end, western, short_month=True)}"
 
 
-# --- reading 和暦 typed by people (CSV imports) ---------------------------------------
+# --- reading dates typed by people (forms, the admin, CSV imports) ------------------
 
 _ERA_BY_KEY = {key: era for era in ERAS for key in (era.name, era.letter)}
 _WAREKI = re.compile(
     r"(?P<era>{eras})(?P<year>元|[0-9]{{1,2}})(?:年|[./-])(?P<month>[0-9]{{1,2}})(?:月|[./-])"
     r"(?P<day>[0-9]{{1,2}})日?".format(eras="|".join(_ERA_BY_KEY))
 )
+_WESTERN = re.compile(
+    r"(?P<year>[0-9]{4})(?:年|[./-])(?P<month>[0-9]{1,2})(?:月|[./-])(?P<day>[0-9]{1,2})日?"
+)
+# 02/06/2021, 2/6/21: the order of US forms and spreadsheets, refused rather than guessed.
+_YEAR_LAST = re.compile(r"[0-9]{1,2}[./-][0-9]{1,2}[./-](?:[0-9]{4}|[0-9]{2})")
+# The weekday the site writes after a date, (土), when a date is copied from a page.
+_WEEKDAY = re.compile(r"[(（](?P<weekday>[月火水木金土日])(?:曜日?)?[)）]$")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u30fc\uff70]")
+
+DATE_ORDER_MESSAGE = "年・月・日の順に入力してください（例: 2021/2/6、令和3年2月6日）。"
+
+
+def _no_such_date(text: str) -> ValidationError:
+    return ValidationError(f"「{text}」という日付はありません。", code="no_such_date")
+
+
+def _wareki_date(match: re.Match, text: str) -> date:
+    era = _ERA_BY_KEY[match["era"]]
+    year = 1 if match["year"] == "元" else int(match["year"])
+    try:
+        day = date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
+    except ValueError:
+        day = None
+    following = [later.start for later in ERAS if later.start > era.start]
+    if day is None or day < era.start or (following and day >= following[0]):
+        raise _no_such_date(text)
+    return day
 
 
 def wareki_to_western(text: str) -> str:
@@ -135,13 +162,41 @@ def wareki_to_western(text: str) -> str:
     match = _WAREKI.fullmatch(cleaned)
     if match is None:
         return text
-    era = _ERA_BY_KEY[match["era"]]
-    year = 1 if match["year"] == "元" else int(match["year"])
-    try:
-        day = date(era.start.year + year - 1, int(match["month"]), int(match["day"]))
-    except ValueError:
-        day = None
-    following = [later.start for later in ERAS if later.start > era.start]
-    if day is None or day < era.start or (following and day >= following[0]):
-        raise ValidationError(f"「{text}」という日付はありません。", code="invalid")
-    return day.isoformat()
+    return _wareki_date(match, text).isoformat()
+
+
+def parse_typed_date(text: str) -> date | None:
+    """The day a person typed, however they write it: 2021/2/6, 2021-02-06,
+    2021年2月6日, 令和3年2月6日, R3.2.6, full width (２０２１／２／６), with or without
+    the weekday the site writes after it (令和3年2月6日(土)).
+
+    None when the text is no date at all (the form says what it expects); a
+    ValidationError when it is a date in month/day/year order, which is refused
+    rather than guessed, or one the calendar does not have (2021/2/30, 令和元年4月1日).
+    """
+    cleaned = unicodedata.normalize("NFKC", text).upper()
+    cleaned = "".join(_DASHES.sub("-", cleaned).split())
+    weekday = _WEEKDAY.search(cleaned)
+    if weekday:
+        cleaned = cleaned[: weekday.start()]
+    if match := _WAREKI.fullmatch(cleaned):
+        day = _wareki_date(match, text)
+    elif match := _WESTERN.fullmatch(cleaned):
+        if not (1 <= int(match["month"]) <= 12 and 1 <= int(match["day"]) <= 31):
+            # 2026/13/1 is a typing slip, not a day the calendar lacks.
+            return None
+        try:
+            day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+        except ValueError:
+            raise _no_such_date(text) from None
+    elif _YEAR_LAST.fullmatch(cleaned):
+        raise ValidationError(DATE_ORDER_MESSAGE, code="date_order")
+    else:
+        return None
+    if weekday and WEEKDAYS[day.weekday()] != weekday["weekday"]:
+        raise ValidationError(
+            f"{format_date(day, western=True, weekday=False)}は{WEEKDAYS[day.weekday()]}曜日です。"
+            "日付か曜日を確かめてください。",
+            code="weekday_mismatch",
+        )
+    return day

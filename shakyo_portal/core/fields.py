@@ -4,12 +4,15 @@ Every app uses these, so the admin and the public forms accept the same input,
 store the same normalised form and show the same Japanese error beside the field.
 """
 
+import datetime
 import re
 import unicodedata
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from shakyo_portal.core.dates import parse_typed_date
 from shakyo_portal.core.kana import normalize_reading, validate_reading
 from shakyo_portal.core.normalize import (
     normalize_phone,
@@ -228,12 +231,15 @@ class TimePickerInput(_PickerValueMixin, forms.TimeInput):
 
 
 class LenientDateField(forms.DateField):
-    """A date from the calendar picker, or typed as ２０２６/４/８ or 2026年4月8日."""
+    """A date from the calendar picker, or typed as ２０２６/４/８, 2026年4月8日 or
+    令和8年4月8日 (core.dates.parse_typed_date). 04/08/2026 is refused with a message
+    that names the order, never read as April or August."""
 
-    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
     default_error_messages = {
         "required": "日付を入力してください。",
         "invalid": "日付は「2026-04-08」のように入力するか、カレンダーから選んでください。",
+        # Followed by the "invalid" message, which says how to write one.
+        "no_such_date": "「%(value)s」という日付はありません。",
     }
 
     def __init__(self, **kwargs):
@@ -241,7 +247,25 @@ class LenientDateField(forms.DateField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        return super().to_python(_typed(value))
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value)
+        try:
+            day = parse_typed_date(text)
+        except ValidationError as error:
+            if error.code != "no_such_date":
+                raise
+            message = self.error_messages["no_such_date"] % {"value": text.strip()}
+            raise ValidationError(
+                f"{message}{self.error_messages['invalid']}", code="no_such_date"
+            ) from None
+        if day is None:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return day
 
 
 class LenientTimeField(forms.TimeField):
@@ -259,3 +283,37 @@ class LenientTimeField(forms.TimeField):
 
     def to_python(self, value):
         return super().to_python(_typed(value))
+
+
+class LenientSplitDateTimeField(forms.SplitDateTimeField):
+    """A date and a time in two boxes (the admin's split widget), each read as
+    LenientDateField and LenientTimeField read them: 令和3年2月6日 and ９：３０."""
+
+    default_error_messages = {
+        "invalid_date": "日付も入力してください（例: 2021/2/6）。",
+        "invalid_time": "時刻も入力してください（例: 9:30）。",
+    }
+
+    def __init__(
+        self,
+        *,
+        input_date_formats=None,
+        input_time_formats=None,
+        date_error_messages=None,
+        **kwargs,
+    ):
+        # Django's SplitDateTimeField builds plain DateField and TimeField parts;
+        # the lenient ones go in their place.
+        fields = (LenientDateField(error_messages=date_error_messages), LenientTimeField())
+        forms.MultiValueField.__init__(self, fields, **kwargs)
+
+    def clean(self, value):
+        # Django says only "required" when one box of a required pair is empty;
+        # the person should hear which box.
+        if self.required and isinstance(value, list | tuple) and len(value) == 2:
+            day, time = (part in self.empty_values for part in value)
+            if time and not day:
+                raise ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+            if day and not time:
+                raise ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        return super().clean(value)

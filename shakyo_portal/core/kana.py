@@ -4,6 +4,7 @@ Code-point order puts every katakana after every hiragana and が far from か,
 so lists of people and places sort by reading_sort_key instead.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -78,3 +79,44 @@ def reading_sort_key(value: str) -> tuple[str, str]:
     """
     reading = " ".join(to_hiragana(value).split())
     return _primary(reading), reading
+
+
+# --- romaji, for the addresses of pages ------------------------------------------
+
+# Long vowels are written once, as on road signs and station names (Hepburn
+# without macrons): そうじゃ soja, おおがみ ogami, ちゅうおう chuo, ゆうき yuki.
+# えい and いい stay as they are (えいと eito, にいみ niimi). A う that is no
+# lengthening (おもう) is shortened too: a reading does not say which it is, and
+# staff can always type the slug themselves.
+_LONG_VOWELS = re.compile(r"o[ou]|uu")
+
+
+def _repeat_marks(word: str) -> str:
+    """いすゞ -> いすず: ゝ repeats the kana before it, ゞ repeats it voiced."""
+    out = []
+    for char in word:
+        if char in "ゝゞ" and out:
+            char = out[-1] if char == "ゝ" else unicodedata.normalize("NFC", out[-1] + "\u3099")
+        out.append(char)
+    return "".join(out)
+
+
+@functools.cache
+def _kakasi():
+    # The converter loads its tables once per process.
+    import pykakasi
+
+    return pykakasi.kakasi()
+
+
+def to_romaji(reading: str) -> str:
+    """A reading in Hepburn romaji, lower case: そうじゃ -> soja, きよね -> kiyone,
+    しんおおさか -> shinosaka. Spaces and ・ stay as spaces; what is no kana (ゞ,
+    digits, Latin letters) is kept for the caller to judge."""
+    words = []
+    for word in re.split(r"[\s・]+", to_hiragana(reading)):
+        # ー lengthens the vowel before it, which Hepburn without macrons leaves out.
+        word = _repeat_marks(word.replace("ー", ""))
+        converted = "".join(part["hepburn"] for part in _kakasi().convert(word))
+        words.append(_LONG_VOWELS.sub(lambda m: m.group()[0], converted.replace("'", "")))
+    return " ".join(word for word in words if word).lower()
