@@ -77,16 +77,14 @@ class DistrictQuerySet(models.QuerySet):
 
     def for_detail(self):
         """One district's page: 1 query here plus 3 prefetches (sub-districts,
-        activities with their type, member categories)."""
+        activities, member categories)."""
         return (
             self.public()
             .select_related("parent", "office")
             .prefetch_related(
                 Prefetch("children", queryset=District.objects.public(), to_attr="public_children"),
-                Prefetch(
-                    "activities",
-                    queryset=Activity.objects.select_related("activity_type"),
-                ),
+                # As staff ordered them; the page shows no type (see the view).
+                Prefetch("activities", queryset=Activity.objects.order_by("display_order", "pk")),
                 "member_categories",
             )
         )

@@ -2,6 +2,7 @@
 
 from django.contrib.sitemaps import Sitemap
 
+from districts import imports
 from districts.models import Activity, District, WelfareCommitteeMember
 from shakyo_portal.core.declarations.demo import DemoPart
 from shakyo_portal.core.declarations.public import (
@@ -165,3 +166,7 @@ RETENTION = (
 # --- demo data ------------------------------------------------------------------------
 
 DEMO = (DemoPart("demo_districts", order=20),)
+
+# --- CSV imports ----------------------------------------------------------------------
+
+IMPORTS = (imports.MEMBERS, imports.DISTRICTS)

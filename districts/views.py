@@ -1,5 +1,3 @@
-from itertools import groupby
-
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
@@ -33,14 +31,6 @@ def district_list(request):
 
 def district_detail(request, slug):
     district = get_object_or_404(District.objects.for_detail(), slug=slug)
-    activities = district.activities.all()
-    groups = [
-        (activity_type, list(items))
-        for activity_type, items in groupby(
-            sorted(activities, key=lambda a: (a.activity_type.display_order, a.activity_type.pk)),
-            key=lambda a: a.activity_type,
-        )
-    ]
     members = WelfareCommitteeMember.objects.filter(district=district).current()
     published = Paginator(
         sorted(members.published(), key=lambda m: reading_sort_key(m.reading)), MEMBERS_PER_PAGE
@@ -50,7 +40,9 @@ def district_detail(request, slug):
         "districts/district_detail.html",
         {
             "district": district,
-            "activity_groups": groups,
+            # In the order staff entered them, not regrouped by type: the district
+            # lists what it does as it describes itself (the matrix groups by type).
+            "activities": district.activities.all(),
             "member_count": members.count(),
             "published_members": published.get_page(request.GET.get("members_page")),
         },

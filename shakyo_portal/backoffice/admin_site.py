@@ -1,9 +1,12 @@
 """The portal's admin site: the role rules on every registered model, login
 with optional two-factor, and the dashboard as the front page."""
 
-from django.contrib import admin
+from functools import cached_property
 
-from shakyo_portal.backoffice import auth_views, dashboard, personal_data, twofactor
+from django.contrib import admin
+from django.db.models.base import ModelBase
+
+from shakyo_portal.backoffice import auth_views, csv_imports, dashboard, personal_data, twofactor
 from shakyo_portal.backoffice.admin_mixins import ScopedAdminMixin, export_csv
 
 
@@ -24,7 +27,26 @@ class PortalAdminSite(admin.AdminSite):
                 (ScopedAdminMixin, admin_class),
                 {"__module__": admin_class.__module__},
             )
-        super().register(model_or_iterable, admin_class, **options)
+        models = (
+            [model_or_iterable] if isinstance(model_or_iterable, ModelBase) else model_or_iterable
+        )
+        for model in models:
+            super().register(model, self._with_import(model, admin_class), **options)
+
+    @cached_property
+    def _imports(self) -> dict:
+        return csv_imports.declared_imports()
+
+    def _with_import(self, model, admin_class):
+        """The admin of a model an app declares a CSV import for gets its pages."""
+        declared = self._imports.get(model._meta.label_lower)
+        if declared is None or issubclass(admin_class, csv_imports.CsvImportAdminMixin):
+            return admin_class
+        return type(
+            admin_class.__name__,
+            (csv_imports.CsvImportAdminMixin, admin_class),
+            {"__module__": admin_class.__module__, "csv_import_declared": declared},
+        )
 
     def has_permission(self, request):
         # A staff member who must (or chose to) use two-factor login reaches

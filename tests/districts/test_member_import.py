@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from districts import imports
 from districts.models import WelfareCommitteeMember
+from shakyo_portal.core.csvimport import importer
 from shakyo_portal.core.normalize import PHONE_MESSAGE
 from shakyo_portal.staff.roles import Role
 from tests.factories import DistrictFactory, WelfareCommitteeMemberFactory, role_user
@@ -227,7 +228,8 @@ def test_bad_rows_get_their_reasons_and_nothing_is_saved(office, yamada, soja):
     assert rows[7].errors == [
         "役職: 「委員長」「副委員長」「委員」のどれかで入力してください。",
         "氏名を公開する: 「はい」か「いいえ」で入力してください。",
-        "任期の開始日: 「平成32年1月1日」という日付はありません。",
+        "任期の開始日: 「平成32年1月1日」という日付はありません。"
+        "日付は「2026/4/1」「2026-04-01」「令和8年4月1日」のように入力してください。",
     ]
     assert rows[8].errors == [
         "公開に同意を得た日: 公開する項目を選ぶときは、公開に同意を得た日を入力してください。"
@@ -332,7 +334,7 @@ def test_template_csv_has_the_header_excel_reads(office):
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     header = next(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert header == imports.TEMPLATE_HEADER
+    assert header == importer(imports.MEMBERS).header
     assert header[:4] == ["ID", "氏名", "よみがな", "地区社協"]
     assert "氏名を公開する" in header
 

@@ -19,6 +19,7 @@ The names, and the types their entries are made of:
     RETENTION       RetentionRule       how long they are kept    (.records)
     DASHBOARD       DashboardBox        the admin's front page    (.dashboard)
     DEMO            DemoPart            its part of fixtures/demo.json (.demo)
+    IMPORTS         CsvImport           its CSV imports in the admin (.imports)
     STAFF_SCOPES    {name: resolver}    scopes for staff.access
 
 and the reasoned exemptions tests/test_declarations.py accepts, each a
