@@ -278,11 +278,19 @@ def map_points(filters: Filters, vocabulary: Vocabulary) -> dict:
 
 def resource_for_page(pk):
     """One resource's page: the resource with category and district (and their
-    offices), and its life scenes. Two queries; None when it is not public."""
+    offices), its life scenes and the public salons it stops at. Three queries;
+    None when it is not public."""
     return (
         public_resources()
         .select_related("category", "district__office", "district__parent__office")
-        .prefetch_related(Prefetch("life_scenes", to_attr="scene_list"))
+        .prefetch_related(
+            Prefetch("life_scenes", to_attr="scene_list"),
+            Prefetch(
+                "salons",
+                queryset=Salon.objects.public().order_by("reading", "pk"),
+                to_attr="salon_list",
+            ),
+        )
         .filter(pk=pk)
         .first()
     )

@@ -12,6 +12,7 @@ from coordinators.insights import insights
 from coordinators.models import ActivityLog
 from shakyo_portal.core.csvexport import csv_response
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
+from shakyo_portal.core.precision import format_partial, is_exact
 
 LOG_HEADER = [
     "番号",
@@ -32,6 +33,9 @@ LOG_HEADER = [
     "登録者",
     "登録日時",
     "更新日時",
+    # Last, so the columns staff's spreadsheets already read stay where they were.
+    "時間",
+    "会場",
 ]
 
 INSIGHTS_HEADER = [
@@ -55,7 +59,10 @@ def log_rows(logs):
         author = log.created_by
         yield [
             log.pk,
-            log.date,
+            # A log known only to its month or 年度 is written so, never as a made-up day.
+            log.date
+            if is_exact(log.date_precision)
+            else format_partial(log.date, log.date_precision, western=True),
             fiscal_year_label(fiscal_year(log.date)),
             log.coordinator.display_name,
             log.get_kind_display(),
@@ -72,6 +79,8 @@ def log_rows(logs):
             (author.get_full_name() or author.get_username()) if author else "",
             log.created_at,
             log.updated_at,
+            log.time_label,
+            log.place,
         ]
 
 

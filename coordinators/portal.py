@@ -5,7 +5,6 @@ from django.contrib.sitemaps import Sitemap
 
 from coordinators.directory import public_resources
 from coordinators.models import ActivityLog, Coordinator
-from shakyo_portal.core.dates import format_date
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -49,7 +48,7 @@ SEARCH_KINDS = (
         order=50,
         public=lambda now: ActivityLog.objects.published(),
         # Staff notes are never searched (see ActivityLog.staff_notes).
-        fields=("title", "narrative"),
+        fields=("title", "narrative", "place"),
         title_fields=("title",),
         ordering=("-date", "-pk"),
         select=("coordinator", "district__parent", "life_area"),
@@ -185,7 +184,7 @@ def _log_note(log) -> str:
         area = log.district.name
     else:
         area = log.life_area.name if log.life_area_id else "市全域"
-    return f"{format_date(log.date)}　{log.coordinator.display_name}　{area}"
+    return f"{log.date_label}　{log.coordinator.display_name}　{area}"
 
 
 DASHBOARD = (DashboardBox(logs_box, order=50),)
@@ -197,3 +196,9 @@ DEMO = (
     DemoPart("demo_resources", order=60),
     DemoPart("demo_coordinators", order=70),
 )
+
+# --- CSV imports (coordinators/imports.py) ---------------------------------------------
+
+from coordinators.imports import COORDINATORS  # noqa: E402  (appended apart)
+
+IMPORTS = (COORDINATORS,)

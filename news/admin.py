@@ -414,7 +414,7 @@ class RegistrationAdmin(admin.ModelAdmin):
 
 class NewsletterArticleInline(admin.StackedInline):
     model = NewsletterArticle
-    fields = [("title", "page", "display_order"), "body"]
+    fields = [("title", "first_page", "last_page", "display_order"), "body"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 8})}}
     extra = 0
 
@@ -422,17 +422,20 @@ class NewsletterArticleInline(admin.StackedInline):
 @admin.register(NewsletterIssue)
 class NewsletterIssueAdmin(EditorChecksMixin, admin.ModelAdmin):
     form = NewsletterIssueAdminForm
-    list_display = ["number_display", "issued_on", "title", "status", "published_at", "has_pdf"]
+    list_display = ["number_display", "issued", "title", "status", "published_at", "has_pdf"]
     list_filter = [VisibleNowFilter, "status"]
     search_fields = ["title", "articles__title", "articles__body"]
     inlines = [NewsletterArticleInline]
     fieldsets = [
-        (None, {"fields": ["number", "issued_on", "title"]}),
+        (None, {"fields": ["number", ("issued_on", "issued_on_precision"), "title"]}),
         (
             "ファイル",
             {
                 "fields": ["pdf", "cover", "cover_alt"],
-                "description": "PDFがなくても、記事の本文だけで公開できます。",
+                "description": (
+                    "PDFがなくても、記事の本文だけで公開できます。"
+                    "PDFを入れ替えたり消したりすると、前のファイルはサーバーからも消えます。"
+                ),
             },
         ),
         ("公開", {"fields": ["status", "published_at"]}),
@@ -441,6 +444,10 @@ class NewsletterIssueAdmin(EditorChecksMixin, admin.ModelAdmin):
     @admin.display(description="号", ordering="number")
     def number_display(self, obj):
         return obj.number_label
+
+    @admin.display(description="発行日", ordering="issued_on")
+    def issued(self, obj):
+        return obj.issued_label
 
     @admin.display(description="PDF", boolean=True)
     def has_pdf(self, obj):

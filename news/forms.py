@@ -18,7 +18,7 @@ from shakyo_portal.core.fields import (
     PhoneNumberFormField,
 )
 from shakyo_portal.core.forms import HoneypotMixin
-from shakyo_portal.core.uploads import DOCUMENT, PhotoField, process_upload
+from shakyo_portal.core.uploads import DOCUMENT, PhotoField, display_name, process_upload
 
 MAX_NOTE_LENGTH = 500
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
@@ -177,10 +177,18 @@ class PdfField(forms.FileField):
         data = super().to_python(data)
         if data is None:
             return None
-        processed = process_upload(data, allow_documents=True)
-        if processed.kind != DOCUMENT:
+        try:
+            processed = process_upload(data, allow_documents=True)
+        except ValidationError as error:
+            if error.code != "unsupported":
+                raise
+            # The shared message offers photos too; this field takes a PDF only.
+            processed = None
+        if processed is None or processed.kind != DOCUMENT:
             raise ValidationError(
-                self.error_messages["not_pdf"], code="not_pdf", params={"name": data.name}
+                self.error_messages["not_pdf"],
+                code="not_pdf",
+                params={"name": display_name(data.name)},
             )
         return SimpleUploadedFile(
             processed.content.name, processed.content.file.getvalue(), "application/pdf"
@@ -244,6 +252,7 @@ class NewsletterIssueAdminForm(forms.ModelForm):
         fields = [
             "number",
             "issued_on",
+            "issued_on_precision",
             "title",
             "pdf",
             "cover",

@@ -341,8 +341,8 @@ def registration_done(request, pk, registration_pk):
 
 @require_safe
 def newsletter_list(request):
-    """The archive, newest first, grouped by year. Queries: the count and the page."""
-    issues = NewsletterIssue.objects.published().order_by("-issued_on", "-number")
+    """The archive, newest first, grouped by 年度. Queries: the count and the page."""
+    issues = NewsletterIssue.objects.published().archive_order()
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "news/newsletter_list.html", {"page": page, "issues": page.object_list})
 
@@ -355,6 +355,11 @@ def newsletter_detail(request, number):
     response = render(
         request,
         "news/newsletter_detail.html",
-        {"issue": issue, "articles": articles, "preview": preview},
+        {
+            "issue": issue,
+            "articles": articles,
+            "titles_only": any(not article.has_body for article in articles),
+            "preview": preview,
+        },
     )
     return preview_response(response, preview)

@@ -116,7 +116,7 @@ class ActivityLogPhotoInline(admin.TabularInline):
 class ActivityLogAdmin(admin.ModelAdmin):
     form = ActivityLogAdminForm
     list_display = [
-        "date",
+        "when",
         "title",
         "coordinator",
         "area",
@@ -127,7 +127,7 @@ class ActivityLogAdmin(admin.ModelAdmin):
         "participants",
         "mine",
     ]
-    list_display_links = ["date", "title"]
+    list_display_links = ["when", "title"]
     list_filter = [
         fiscal_year_filter(date_field="date"),
         MineFilter,
@@ -145,7 +145,20 @@ class ActivityLogAdmin(admin.ModelAdmin):
     inlines = [ActivityLogPhotoInline]
     actions = ["export_logs", "export_insights"]
     fieldsets = [
-        (None, {"fields": ["coordinator", "date", "kind", "title", "narrative"]}),
+        (
+            None,
+            {"fields": ["coordinator", ("date", "date_precision"), "kind", "title", "narrative"]},
+        ),
+        (
+            "時間と会場",
+            {
+                "fields": [("starts_at", "ends_at"), "place"],
+                "description": (
+                    "分かるときだけ入れます（例: フードドライブ 10:00〜14:00、会場名）。"
+                    "空欄なら、公開ページにも出ません。"
+                ),
+            },
+        ),
         (
             "地域",
             {
@@ -194,6 +207,10 @@ class ActivityLogAdmin(admin.ModelAdmin):
     def view_on_site(self, obj):
         # Only a published report has a public page.
         return obj.get_absolute_url() if obj.is_published else None
+
+    @admin.display(description="活動日", ordering="date")
+    def when(self, obj):
+        return obj.date_label
 
     @admin.display(description="地域")
     def area(self, obj):

@@ -81,7 +81,7 @@ class ResourceAdmin(admin.ModelAdmin):
         "contact_name",
     ]
     list_select_related = ["category", "district"]
-    autocomplete_fields = ["district"]
+    autocomplete_fields = ["district", "salons"]
     readonly_fields = ["updated_at"]
     save_on_top = True
     fieldsets = [
@@ -102,8 +102,17 @@ class ResourceAdmin(admin.ModelAdmin):
         (
             "場所",
             {
-                "fields": ["district", "postal_code", "address", ("latitude", "longitude")],
-                "description": "緯度と経度を入れると、地域資源マップの地図に表示されます。",
+                "fields": [
+                    "district",
+                    "salons",
+                    "postal_code",
+                    "address",
+                    ("latitude", "longitude"),
+                ],
+                "description": (
+                    "緯度と経度を入れると、地域資源マップの地図に表示されます。"
+                    "サロンの会場に立ち寄る（移動販売など）ときは、そのサロンを選びます。"
+                ),
             },
         ),
         (

@@ -10,7 +10,7 @@ from django import forms
 
 from coordinators.models import MAX_COUNT, ActivityLog, ActivityLogPhoto, Coordinator, LogKind
 from districts.forms import district_choices
-from shakyo_portal.core.fields import CountField
+from shakyo_portal.core.fields import CountField, LenientTimeField
 from shakyo_portal.core.fiscal import fiscal_year_label
 from shakyo_portal.core.uploads import PhotoField
 
@@ -140,6 +140,10 @@ class ActivityLogAdminForm(forms.ModelForm):
         fields = [
             "coordinator",
             "date",
+            "date_precision",
+            "starts_at",
+            "ends_at",
+            "place",
             "kind",
             "title",
             "narrative",
@@ -152,12 +156,16 @@ class ActivityLogAdminForm(forms.ModelForm):
             "visibility",
             "staff_notes",
         ]
+        # １０：００ and 10時 are read as 10:00.
+        field_classes = {"starts_at": LenientTimeField, "ends_at": LenientTimeField}
         widgets = {
             "narrative": forms.Textarea(attrs={"rows": 8}),
             "staff_notes": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "coordinator": {"required": "コーディネーターを選んでください。"},
+            "starts_at": {"invalid": "開始時刻は「10:00」のように入力してください。"},
+            "ends_at": {"invalid": "終了時刻は「14:00」のように入力してください。"},
             "date": {
                 "required": "活動日を入力してください。",
                 "invalid": "活動日は「2026-11-22」のように入力してください。",

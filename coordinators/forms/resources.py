@@ -92,6 +92,7 @@ class ResourceAdminForm(forms.ModelForm):
             "help_offered",
             "how_to_ask",
             "district",
+            "salons",
             "postal_code",
             "address",
             "latitude",

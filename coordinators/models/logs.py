@@ -7,6 +7,7 @@ a 配食 service, a resident-run help service. Salons are shown among them from
 the salons app's own records, so nobody types a salon twice.
 """
 
+import calendar
 from datetime import date
 
 from django.conf import settings
@@ -20,10 +21,17 @@ from django.utils import timezone
 
 from councils.models import Council, Layer, LifeArea
 from districts.models import District
-from shakyo_portal.core.dates import format_date
+from shakyo_portal.core.dates import format_date, format_time
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_range
 from shakyo_portal.core.models import Office
+from shakyo_portal.core.precision import (
+    DatePrecision,
+    format_partial,
+    is_exact,
+    normalized,
+    precision_field,
+)
 
 MAX_COUNT = 100_000
 
@@ -262,6 +270,18 @@ class ActivityLog(models.Model):
         Coordinator, verbose_name="コーディネーター", on_delete=models.PROTECT, related_name="logs"
     )
     date = models.DateField("活動日")
+    # Councils' own reports often give only 「令和元年度に報告会」 or a month.
+    date_precision = precision_field("活動日の精度")
+    starts_at = models.TimeField(
+        "開始時刻", null=True, blank=True, help_text="時間を書くときだけ。例: 10:00"
+    )
+    ends_at = models.TimeField("終了時刻", null=True, blank=True, help_text="例: 14:00")
+    place = models.CharField(
+        "会場",
+        max_length=100,
+        blank=True,
+        help_text="公開する記録では、活動報告に載ります。例: コープしろにしセンター特設会場",
+    )
     district = models.ForeignKey(
         District,
         verbose_name="地区社協",
@@ -325,25 +345,51 @@ class ActivityLog(models.Model):
         verbose_name_plural = "活動記録"
         ordering = ["-date", "-pk"]
         indexes = [models.Index(fields=["visibility", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | (Q(starts_at__isnull=False) & Q(ends_at__gt=F("starts_at"))),
+                name="activity_log_times_in_order",
+                violation_error_message=(
+                    "終了時刻は開始時刻より後にしてください（終了時刻だけは入れられません）。"
+                ),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.title}"
+        return f"{self.date_label} {self.title}"
 
     def get_absolute_url(self):
         return reverse("coordinators:report", kwargs={"pk": self.pk})
 
     def clean(self):
         errors = {}
+        self.date = normalized(self.date, self.date_precision)
         if self.date and self.date > timezone.localdate():
             errors["date"] = "活動日に未来の日付は入力できません。"
         elif self.date and self.coordinator_id is not None:
             coordinator = self.coordinator
             starts, ends = coordinator.active_from, coordinator.active_until
-            if (starts and self.date < starts) or (ends and self.date > ends):
+            first, last = self.date_span
+            # A log known only to its month or 年度 fits if any day of it could.
+            if (starts and last < starts) or (ends and first > ends):
                 errors["date"] = (
                     f"活動日が{coordinator.display_name}さんの担当の期間"
                     f"（{coordinator.active_period_label}）の外です。"
                 )
+        if self.ends_at and not self.starts_at:
+            errors["starts_at"] = "終了時刻を入れるときは開始時刻も入力してください。"
+        elif self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = (
+                f"終了時刻（{format_time(self.ends_at)}）は開始時刻"
+                f"（{format_time(self.starts_at)}）より後にしてください。"
+            )
+        if (self.starts_at or self.ends_at) and not is_exact(self.date_precision):
+            errors.setdefault(
+                "starts_at",
+                "時刻を入れるときは、活動日を日付まで入力してください"
+                "（活動日の精度を「日付まで分かる」に）。",
+            )
         if (
             self.district_id is not None
             and self.life_area_id is not None
@@ -361,6 +407,30 @@ class ActivityLog(models.Model):
     @property
     def is_published(self) -> bool:
         return self.visibility == Visibility.PUBLISHED
+
+    @property
+    def date_span(self) -> tuple[date, date]:
+        """The first and last day the log's date may be, as far as it is known."""
+        if self.date_precision == DatePrecision.MONTH:
+            last_day = calendar.monthrange(self.date.year, self.date.month)[1]
+            return self.date.replace(day=1), self.date.replace(day=last_day)
+        if self.date_precision == DatePrecision.FISCAL_YEAR:
+            return fiscal_year_range(fiscal_year(self.date))
+        return self.date, self.date
+
+    @property
+    def date_label(self) -> str:
+        """令和6年12月17日(火), 令和6年12月 or 令和元年度: only as much as is known."""
+        return format_partial(self.date, self.date_precision)
+
+    @property
+    def time_label(self) -> str:
+        """10:00〜14:00, 10:00〜, or nothing when no time was given."""
+        if self.starts_at is None:
+            return ""
+        if self.ends_at is None:
+            return f"{format_time(self.starts_at)}〜"
+        return f"{format_time(self.starts_at)}〜{format_time(self.ends_at)}"
 
     @property
     def public_district(self):

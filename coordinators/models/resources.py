@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from districts.models import District
+from salons.models import Salon
 from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField, PostalCodeField
 
 
@@ -71,6 +72,15 @@ class Resource(models.Model):
         blank=True,
         related_name="resources",
         help_text="市全域で利用できるときは空欄。",
+    )
+    # A 移動販売 stops at a salon's venue; the salon's page lists it too (salons reach
+    # it by this related name, without importing this app).
+    salons = models.ManyToManyField(
+        Salon,
+        verbose_name="立ち寄る・開かれるサロン",
+        blank=True,
+        related_name="resources",
+        help_text="移動販売の停留所になっているサロンなど。サロンのページにもこの地域資源が出ます。",
     )
     summary = models.CharField("一行紹介", max_length=120, blank=True)
     description = models.TextField("紹介", blank=True)

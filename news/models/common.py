@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime, time
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,6 +61,30 @@ def newsletter_pdf_path(instance, filename):
 
 def newsletter_cover_path(instance, filename):
     return generated_name("covers", filename)
+
+
+def stored_names(instance, field_names) -> dict[str, str]:
+    """The file names the database holds for this row now, before a save changes them."""
+    if instance.pk is None:
+        return {}
+    row = type(instance)._default_manager.filter(pk=instance.pk).values(*field_names).first()
+    return row or {}
+
+
+def delete_files_on_commit(storage, names) -> None:
+    """Delete stored files once the change that dropped them is committed: a rolled-back
+    save or deletion must still find its file."""
+    for name in names:
+        if name:
+            transaction.on_commit(lambda name=name: storage.delete(name))
+
+
+def delete_replaced_files(instance, before: dict[str, str]) -> None:
+    """After a save: the files a field held before and no longer holds (replaced or
+    cleared) are deleted, so no file stays behind that no row names."""
+    for field_name, old_name in before.items():
+        if old_name and getattr(instance, field_name).name != old_name:
+            delete_files_on_commit(getattr(instance, field_name).storage, [old_name])
 
 
 class PublicationStatus(models.TextChoices):

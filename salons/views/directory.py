@@ -4,6 +4,7 @@ Neither page shows anything of the organiser: the public asks the 社協 office,
 which passes the message on.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
@@ -63,8 +64,8 @@ def salon_detail(request, pk):
 
     A closed salon's page still loads (old links, printed leaflets) and says so;
     a salon of a hidden district is not found. Queries: the salon with its
-    district and office; target groups, activity types and photos; the yearly
-    totals.
+    district and office; target groups, activity types, photos and the 地域資源
+    that stop there; the yearly totals.
     """
     salon = get_object_or_404(
         Salon.objects.public()
@@ -73,6 +74,7 @@ def salon_detail(request, pk):
             "target_groups",
             "activity_types",
             Prefetch("photos", to_attr="photo_list"),
+            *stopping_resources(),
         ),
         pk=pk,
     )
@@ -88,6 +90,24 @@ def salon_detail(request, pk):
             "is_closed": salon.status == SalonStatus.CLOSED,
         },
     )
+
+
+def stopping_resources() -> list[Prefetch]:
+    """The public 地域資源 that stop at a salon (a 移動販売 at its venue), as
+    `salon.resource_list`.
+
+    They belong to the coordinators app, a floor above this one: they are reached
+    by the name of its relation to Salon and asked for their own `public()` rows,
+    never imported. Without that app there is simply nothing to list.
+    """
+    try:
+        relation = Salon._meta.get_field("resources")
+    except FieldDoesNotExist:
+        return []
+    resources = relation.related_model.objects.public().select_related("category")
+    return [
+        Prefetch("resources", queryset=resources.order_by("reading", "pk"), to_attr="resource_list")
+    ]
 
 
 def yearly_totals(salon) -> list[dict]:

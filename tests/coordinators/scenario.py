@@ -92,6 +92,7 @@ def build_coordinators():
     full = ActivityLogFactory(
         published=True, coordinator=area, district=soja, kind=LogKind.MEETING,
         date=datetime.date(2026, 9, 3), title="総社地区の見守り会議",
+        starts_at=datetime.time(13, 30), ends_at=datetime.time(15), place="総社公会堂",
         narrative="見守りの輪を広げる方法を話し合いました。\n\n次回は12月です。",
         consultations=0, referrals=0, participants=21, resource=resource,
         staff_notes="職員だけが読むメモ",

@@ -90,3 +90,10 @@ def test_logs_over_two_years_about_half_published(loaded):
     assert not any(log.staff_notes for log in published)
     assert ActivityLog.objects.filter(resource__isnull=False).exists()
     assert ActivityLog.objects.filter(life_area__isnull=False).exists()
+
+
+def test_some_logs_are_dated_as_sources_date_them_and_one_has_its_hours_and_place(loaded):
+    assert ActivityLog.objects.filter(date_precision="fiscal_year", visibility="published").exists()
+    assert ActivityLog.objects.filter(date_precision="month").exists()
+    food_drive = ActivityLog.objects.get(place__gt="")
+    assert (food_drive.time_label, food_drive.is_published) == ("10:00〜14:00", True)

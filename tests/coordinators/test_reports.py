@@ -192,7 +192,8 @@ def test_a_report_page_has_everything_published(resident, world):
     html = main(response.content.decode())
     for text in [
         '<h1 id="report-title">総社地区の見守り会議</h1>',
-        "令和8年9月3日(木)",
+        "<dt>活動日</dt><dd>令和8年9月3日(木) 13:30〜15:00</dd>",
+        "<dt>会場</dt><dd>総社公会堂</dd>",
         '<a href="/coordinators/reports/?kind=meeting">会議・協議体</a>',
         '<a href="/districts/soja/">総社地区社協</a>',
         f'<a href="/coordinators/#coordinator-{world.area.pk}">藤井 健太</a>',

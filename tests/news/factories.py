@@ -156,6 +156,6 @@ class NewsletterArticleFactory(factory.django.DjangoModelFactory):
 
     issue = factory.SubFactory(NewsletterIssueFactory)
     title = factory.Sequence(lambda n: f"記事{n}")
-    page = 1
+    first_page = 1
     body = "福祉委員の皆さんが、地域の見守りを続けています。"
     display_order = factory.Sequence(lambda n: n)

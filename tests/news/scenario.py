@@ -134,7 +134,11 @@ def build_news():
         number=68, issued_on=datetime.date(2026, 11, 1), title="特集：協議体"
     )
     NewsletterArticleFactory(issue=text_only, title="協議体とは", body=RICH_BODY)
-    NewsletterArticleFactory(issue=text_only, title="行事のご案内", page=None)
+    NewsletterArticleFactory(issue=text_only, title="行事のご案内", first_page=None)
+    # A もくじ line with pages and no text on the site.
+    NewsletterArticleFactory(
+        issue=text_only, title="寄付のお礼", first_page=4, last_page=5, body=""
+    )
 
     return SimpleNamespace(
         pinned=pinned,

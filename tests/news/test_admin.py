@@ -2,10 +2,13 @@
 typed, the editor checks' warnings after a save, registrants and their CSV."""
 
 import csv
+import datetime
 import io
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -379,7 +382,8 @@ def test_a_cover_needs_its_description_and_articles_are_checked(superuser, db):
             "cover_alt": "",
             "articles-TOTAL_FORMS": "1",
             "articles-0-title": "協議体とは",
-            "articles-0-page": "1",
+            "articles-0-first_page": "1",
+            "articles-0-last_page": "",
             "articles-0-display_order": "0",
             "articles-0-body": "②回目の会議を開きました。",
         }
@@ -398,3 +402,178 @@ def test_a_cover_needs_its_description_and_articles_are_checked(superuser, db):
         "記事「協議体とは」の本文: 機種依存文字「②」" in str(m)
         for m in response.context["messages"]
     )
+
+
+def issue_form(client, **overrides):
+    url, data = add_form(client, "newsletterissue")
+    data.update(
+        {
+            "number": "68",
+            "issued_on": "2019-05-20",
+            "issued_on_precision": "month",
+            "title": "特集：協議体",
+            "status": "published",
+            "published_at_0": "2019-05-01",
+            "published_at_1": "09:00:00",
+            "cover_alt": "",
+            "articles-TOTAL_FORMS": "2",
+            "articles-0-title": "協議体とは",
+            "articles-0-first_page": "4",
+            "articles-0-last_page": "7",
+            "articles-0-display_order": "0",
+            "articles-0-body": "協議体は、地域の困りごとを話し合う場です。",
+            "articles-1-title": "寄付のお礼",
+            "articles-1-first_page": "8",
+            "articles-1-last_page": "",
+            "articles-1-display_order": "1",
+            "articles-1-body": "",
+        }
+    )
+    data.update(overrides)
+    return url, data
+
+
+def stored_files(folder):
+    path = Path(settings.MEDIA_ROOT) / "news" / folder
+    return sorted(p.name for p in path.iterdir()) if path.exists() else []
+
+
+@pytest.mark.parametrize(
+    ("pages", "field", "message"),
+    [
+        (("4", "3"), "last_page", "おわりのページ（3）が、はじめのページ（4）より前です。"),
+        (
+            ("", "7"),
+            "first_page",
+            "おわりのページを入れるときは、はじめのページも入力してください。",
+        ),
+        (("0", ""), "first_page", "ページは1以上の数で入力してください。"),
+        (("4", "1000"), "last_page", "ページは999までの数で入力してください。"),
+    ],
+)
+def test_pages_out_of_order_are_refused_in_japanese_and_nothing_is_saved(
+    superuser, db, pages, field, message
+):
+    first, last = pages
+    url, data = issue_form(
+        superuser, **{"articles-0-first_page": first, "articles-0-last_page": last}
+    )
+    response = superuser.post(url, data)
+    assert response.status_code == 200
+    formset = response.context["inline_admin_formsets"][0].formset
+    assert formset.forms[0].errors[field] == [message]
+    html = response.content.decode()
+    assert message in html
+    # What was typed is still there.
+    assert "協議体は、地域の困りごとを話し合う場です。" in html
+    assert not NewsletterIssue.objects.exists()
+
+
+def test_page_ranges_and_a_title_only_article_are_kept_as_typed(superuser, resident, db):
+    url, data = issue_form(superuser)
+    response = superuser.post(url, data)
+    assert response.status_code == 302, errors_of(response)
+    issue = NewsletterIssue.objects.get()
+    ranged, title_only = issue.articles.order_by("display_order")
+    assert (ranged.first_page, ranged.last_page) == (4, 7)
+    assert (title_only.first_page, title_only.last_page, title_only.body) == (8, None, "")
+    html = resident.get(issue.get_absolute_url()).content.decode()
+    assert '協議体とは</a><span class="news-toc__pages">（P4〜P7）</span>' in html
+    assert '<li>寄付のお礼<span class="news-toc__pages">（P8）</span></li>' in html
+
+
+@pytest.mark.parametrize(
+    ("precision", "typed", "stored", "label"),
+    [
+        ("month", "2019-05-20", datetime.date(2019, 5, 1), "令和元年5月"),
+        ("fiscal_year", "2019-08-20", datetime.date(2019, 4, 1), "令和元年度"),
+        ("day", "2019-05-20", datetime.date(2019, 5, 20), "令和元年5月20日"),
+    ],
+)
+def test_the_issue_date_is_kept_and_shown_only_as_far_as_known(
+    superuser, resident, db, precision, typed, stored, label
+):
+    url, data = issue_form(superuser, issued_on=typed, issued_on_precision=precision)
+    assert superuser.post(url, data).status_code == 302
+    issue = NewsletterIssue.objects.get()
+    assert (issue.issued_on, issue.issued_on_precision) == (stored, precision)
+    page = resident.get(issue.get_absolute_url()).content.decode()
+    assert f'<span class="h1-sub">{label}発行　特集：協議体</span>' in page
+    archive = resident.get("/newsletters/").content.decode()
+    assert f"第68号（{label}）" in archive
+    changelist = superuser.get("/admin/news/newsletterissue/").content.decode()
+    assert f'<td class="field-issued">{label}</td>' in changelist
+
+
+def test_a_new_issue_is_dated_by_its_month_unless_told_otherwise(superuser, db):
+    _, data = add_form(superuser, "newsletterissue")
+    assert data["issued_on_precision"] == "month"
+
+
+def test_a_text_file_named_pdf_is_refused_and_no_file_is_left(superuser, db):
+    before = stored_files("newsletters")
+    url, data = issue_form(
+        superuser, pdf=SimpleUploadedFile("dayori.pdf", b"just some text", "application/pdf")
+    )
+    response = superuser.post(url, data)
+    assert response.status_code == 200
+    assert "「dayori.pdf」は PDF ではありません。PDF を選んでください。" in errors_of(response)
+    assert "協議体は、地域の困りごとを話し合う場です。" in response.content.decode()
+    assert not NewsletterIssue.objects.exists()
+    assert stored_files("newsletters") == before
+
+
+def test_a_replaced_or_removed_pdf_and_a_deleted_issue_leave_no_file(
+    superuser, db, django_capture_on_commit_callbacks
+):
+    url, data = issue_form(superuser, pdf=SimpleUploadedFile("first.pdf", PDF, "application/pdf"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert superuser.post(url, data).status_code == 302
+    issue = NewsletterIssue.objects.get()
+    first = issue.pdf.name
+    assert issue.pdf.storage.exists(first) and issue.pdf_size == len(PDF)
+
+    url, data = change_form(superuser, issue)
+    data["pdf"] = SimpleUploadedFile("second.pdf", PDF + b"\n", "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert superuser.post(url, data).status_code == 302
+    issue.refresh_from_db()
+    second = issue.pdf.name
+    assert second != first
+    assert not issue.pdf.storage.exists(first)
+    assert issue.pdf.storage.exists(second)
+
+    url, data = change_form(superuser, issue)
+    data["pdf-clear"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert superuser.post(url, data).status_code == 302
+    issue.refresh_from_db()
+    assert not issue.pdf and issue.pdf_size == 0
+    assert not issue.pdf.storage.exists(second)
+
+    url, data = change_form(superuser, issue)
+    data["pdf"] = SimpleUploadedFile("third.pdf", PDF, "application/pdf")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert superuser.post(url, data).status_code == 302
+    issue.refresh_from_db()
+    third = issue.pdf.name
+    with django_capture_on_commit_callbacks(execute=True):
+        response = superuser.post(
+            f"/admin/news/newsletterissue/{issue.pk}/delete/", {"post": "yes"}
+        )
+    assert response.status_code == 302
+    assert not NewsletterIssue.objects.exists()
+    assert not issue.pdf.storage.exists(third)
+
+
+def test_a_failed_save_keeps_the_file_it_would_have_replaced(superuser, db):
+    issue = NewsletterIssueFactory(number=68)
+    issue.pdf.save("first.pdf", SimpleUploadedFile("first.pdf", PDF), save=True)
+    first = issue.pdf.name
+    url, data = change_form(superuser, issue)
+    data["pdf"] = SimpleUploadedFile("second.pdf", PDF, "application/pdf")
+    data["number"] = "0"  # refused: the old PDF must still be there
+    response = superuser.post(url, data)
+    assert response.status_code == 200
+    issue.refresh_from_db()
+    assert issue.pdf.name == first and issue.pdf.storage.exists(first)

@@ -8,10 +8,18 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from districts.models import District
-from news.models import Event, NewsletterIssue, Post, Registration, RegistrationStatus
+from news.models import (
+    Event,
+    NewsletterArticle,
+    NewsletterIssue,
+    Post,
+    Registration,
+    RegistrationStatus,
+)
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -81,11 +89,20 @@ def test_the_demo_has_what_the_issue_asks_for(demo):
     assert signup.capacity and signup.confirmed_people <= signup.capacity
     assert signup.registrations.filter(status=RegistrationStatus.WAITLISTED).exists()
     assert list(NewsletterIssue.objects.order_by("number").values_list("number", flat=True)) == [
+        65,
         66,
         67,
         68,
     ]
     assert all(issue.articles.exists() for issue in NewsletterIssue.objects.all())
+    # Dated as printed: to the month, or only to the 年度.
+    precisions = set(NewsletterIssue.objects.values_list("issued_on_precision", flat=True))
+    assert precisions == {"month", "fiscal_year"}
+    articles = NewsletterArticle.objects.all()
+    for article in articles:
+        article.full_clean()
+    assert articles.filter(last_page__gt=F("first_page")).exists()  # P2〜P3
+    assert articles.filter(body="").exists()  # a もくじ line without text
     # Events lie before and after the demo's today.
     assert Event.objects.upcoming(today).exists() and Event.objects.past(today).exists()
 

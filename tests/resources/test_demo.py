@@ -107,3 +107,20 @@ def test_the_demo_map_lists_and_hides_what_it_should(loaded, resident):
     assert "ひだまり通いの場" in html
     assert "ゆうやけ通いの場" not in html  # not yet public
     assert resident.get("/resources/map.json").json()["points"]
+
+
+def test_mobile_shops_stop_at_the_salons_the_salons_part_made():
+    objects, _ = build()
+    assert all(
+        not o["fields"]["salons"] for o in objects if o["model"] == "coordinators.resource"
+    )  # without the salons part, no salon is named
+    linked = []
+    demo_resources.build(
+        lambda model, pk, **fields: linked.append(fields),
+        {
+            "district_pk": {slug: n for n, slug in enumerate(DISTRICT_SLUGS, start=1)},
+            "office_pk": 1,
+            "salon_pks": [23, 25],
+        },
+    )
+    assert {tuple(f["salons"]) for f in linked if f.get("salons")} == {(23,), (25,)}

@@ -99,7 +99,8 @@ def test_the_page_is_read_only(resident, town):
 
 
 def test_query_count(resident, town, django_assert_max_num_queries):
-    # site profile, footer offices, the resource (+category, district, offices), its scenes
+    # site profile, footer offices, the resource (+category, district, offices), its
+    # scenes, the salons it stops at
     for resource in (town.resources.niko, town.resources.kayoi_karube):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             page(resident, resource)

@@ -51,7 +51,10 @@ def test_resource_pages_are_valid_html(db, tmp_path, settings):
     assert "error-summary" in html
     pages.add("resource-help-service", r.niko.get_absolute_url())
     pages.add("resource-help-service-xlarge-black", r.niko.get_absolute_url(), LARGE_BLACK)
+    r.kayoi_kiyone.salons.set([town.salons.taiso, town.salons.tea])
     pages.add("resource-place", r.kayoi_kiyone.get_absolute_url())
+    # The salon page, with the resources that stop at its venue.
+    pages.add("salon-with-resources", town.salons.taiso.get_absolute_url())
     pages.add("resource-office-contact", r.kayoi_karube.get_absolute_url())
     OfficeFactory(name="総務課")
     pages.add("resource-site-offices", r.haishoku.get_absolute_url())

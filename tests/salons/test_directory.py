@@ -489,8 +489,8 @@ def test_salon_page_query_count(resident, town, photo, django_assert_max_num_que
     for fy in range(2015, 2026):
         report(town["ikiiki"], fy, sessions=12, participants=100)
     # site profile, footer offices, the salon (+district, office), target groups,
-    # activity types, photos, yearly totals
-    with django_assert_max_num_queries(7):
+    # activity types, photos, the 地域資源 that stop there, yearly totals
+    with django_assert_max_num_queries(8):
         response = resident.get(town["ikiiki"].get_absolute_url())
     assert response.status_code == 200
 
