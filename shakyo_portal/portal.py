@@ -59,6 +59,9 @@ ROLE_RULES = {
     "axes.accessfailurelog": ModelRule(personal=True, roles=AUDIT),
     # Site-wide content.
     "shakyo_portal.office": ModelRule(roles=CONTENT),
+    "shakyo_portal.officehoursperiod": ModelRule(roles=CONTENT),
+    "shakyo_portal.officespecialday": ModelRule(roles=CONTENT),
+    "shakyo_portal.officephone": ModelRule(roles=CONTENT),
     "shakyo_portal.emergencynotice": ModelRule(roles=CONTENT),
     "shakyo_portal.practiceplan": ModelRule(roles=CONTENT),
     "shakyo_portal.basicgoal": ModelRule(roles=CONTENT),

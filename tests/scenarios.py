@@ -43,10 +43,9 @@ def build_portal():
         name="地域福祉課",
         postal_code="719-1131",
         address="テスト市中央1-1",
-        opens_at=datetime.time(0, 0),
-        closes_at=datetime.time(23, 59),
+        hours=(datetime.time(0, 0), datetime.time(23, 59)),
     )
-    OfficeFactory(name="総務課", opens_at=datetime.time(0, 0), closes_at=datetime.time(0, 1))
+    OfficeFactory(name="総務課", hours=(datetime.time(0, 0), datetime.time(0, 1)))
 
     watching = ActivityTypeFactory(name="見守り活動", slug="mimamori")
     meals = ActivityTypeFactory(name="給食サービス", slug="kyushoku")

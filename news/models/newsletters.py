@@ -80,9 +80,9 @@ class NewsletterIssue(models.Model):
             "紙面に月まで（2019.5）や年度まで（令和元年度）しか書いていないときは、"
             "ここで選びます。公開ページには、分かっているところまでを表示します。"
         ),
+        # Most issues are dated by their month (第68号 2019.5.), so a new one starts there.
+        default=DatePrecision.MONTH,
     )
-    # Most issues are dated by their month (第68号 2019.5.), so a new one starts there.
-    issued_on_precision.default = DatePrecision.MONTH
     title = models.CharField("特集・見出し", max_length=200, blank=True)
     pdf = models.FileField("PDF", upload_to=newsletter_pdf_path, blank=True, max_length=255)
     pdf_size = models.PositiveIntegerField("PDFの大きさ", default=0, editable=False)

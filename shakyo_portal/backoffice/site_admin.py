@@ -5,17 +5,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from shakyo_portal.core import office_hours
+from shakyo_portal.core.fields import LenientDateField, LenientTimeField
 from shakyo_portal.core.models import (
     BasicGoal,
     EmergencyNotice,
     MainProject,
     Office,
+    OfficeHoursPeriod,
+    OfficePhone,
+    OfficeSpecialDay,
     PlanPhoto,
     Policy,
     PracticePlan,
     PrivacyPolicy,
     PrivacyPolicySection,
     SiteProfile,
+    Weekday,
 )
 from shakyo_portal.core.uploads import PhotoField
 
@@ -34,6 +40,87 @@ class SiteProfileAdmin(admin.ModelAdmin):
         return False
 
 
+class OfficeHoursPeriodForm(forms.ModelForm):
+    opens = LenientTimeField(label="受付開始", help_text="例: 8:30")
+    closes = LenientTimeField(label="受付終了", help_text="例: 17:15")
+
+    class Meta:
+        model = OfficeHoursPeriod
+        fields = ["weekday", "opens", "closes"]
+
+
+class OfficeHoursPeriodFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and all(
+                form.cleaned_data.get(key) is not None for key in ("weekday", "opens", "closes")
+            )
+        ]
+        periods = [
+            office_hours.Period(
+                int(form.cleaned_data["weekday"]),
+                form.cleaned_data["opens"],
+                form.cleaned_data["closes"],
+            )
+            for form in kept
+        ]
+        clashing = office_hours.overlapping_weekdays(periods)
+        if clashing:
+            days = "・".join(Weekday(day).label for day in clashing)
+            raise forms.ValidationError(
+                f"{days}の受付時間が重なっています。昼休みがあるときは、"
+                "8:30〜12:00と13:00〜17:15のように重ならない2つの時間に分けてください。"
+            )
+
+
+class OfficeHoursPeriodInline(admin.TabularInline):
+    model = OfficeHoursPeriod
+    form = OfficeHoursPeriodForm
+    formset = OfficeHoursPeriodFormSet
+    extra = 1
+    verbose_name_plural = "受付時間（曜日ごと）"
+    description = (
+        "受付する曜日ごとに、受付開始と受付終了を入力します。行のない曜日は休みです。"
+        "昼休みがある曜日は2行に分け（例: 8:30〜12:00 と 13:00〜17:15）、"
+        "土曜の午前だけ開けるなら土曜日を1行（例: 8:30〜12:00）加えます。"
+    )
+
+
+class OfficeSpecialDayForm(forms.ModelForm):
+    date = LenientDateField(label="日付")
+    opens = LenientTimeField(label="受付開始", required=False)
+    closes = LenientTimeField(label="受付終了", required=False)
+
+    class Meta:
+        model = OfficeSpecialDay
+        fields = ["date", "kind", "label", "opens", "closes"]
+
+
+class OfficeSpecialDayInline(admin.TabularInline):
+    model = OfficeSpecialDay
+    form = OfficeSpecialDayForm
+    extra = 1
+    description = (
+        "ふだんと違う日を日付で登録します。「臨時休業日」はふだん開いている日を休みにし"
+        "（例: 台風のため臨時休業）、「特別に開ける日」は土日・祝日・年末年始でも開けます"
+        "（例: 土曜開所日）。開ける日の時刻を空欄にすると、その曜日のふだんの受付時間"
+        "（その曜日が休みなら、週の最初の受付日と同じ時間）になります。"
+    )
+
+
+class OfficePhoneInline(admin.TabularInline):
+    model = OfficePhone
+    extra = 1
+    description = (
+        "上の電話番号のほかに載せる番号です。種類（直通、相談専用、内線など）と一緒に表示します。"
+    )
+
+
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin):
     list_display = [
@@ -41,13 +128,45 @@ class OfficeAdmin(admin.ModelAdmin):
         "phone",
         "fax",
         "email",
-        "opens_at",
-        "closes_at",
+        "hours_label",
         "display_order",
         "show_in_footer",
     ]
     list_editable = ["display_order", "show_in_footer"]
     search_fields = ["name", "address", "phone"]
+    fieldsets = [
+        (None, {"fields": ["name", ("postal_code", "address")]}),
+        (
+            "連絡先",
+            {"fields": [("phone", "phone_label"), "fax", "email"]},
+        ),
+        (
+            "受付時間",
+            {
+                "fields": [
+                    "publishes_hours",
+                    "closes_on_holidays",
+                    ("year_end_start_month", "year_end_start_day"),
+                    ("year_end_end_month", "year_end_end_day"),
+                    "hours_note",
+                ],
+                "description": (
+                    "曜日ごとの受付時間は下の「受付時間（曜日ごと）」に入力します。"
+                    "年末年始の休みは月と日で入力します（例: 12月29日〜1月3日、"
+                    "12月28日〜1月4日）。年末年始も開けている窓口は4つとも空欄にします。"
+                ),
+            },
+        ),
+        ("表示", {"fields": ["display_order", "show_in_footer"]}),
+    ]
+    inlines = [OfficeHoursPeriodInline, OfficeSpecialDayInline, OfficePhoneInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_hours()
+
+    @admin.display(description="受付時間")
+    def hours_label(self, obj):
+        return obj.hours_label or "掲載しない"
 
 
 # ------------------------------------------------------------ 緊急時のお知らせ

@@ -5,13 +5,15 @@ the emergency notices it puts above every page, its 地域福祉実践計画 and
 Staff edit these in the admin; templates never hard-code them.
 """
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+import json
+from datetime import date, datetime, time
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, JSONObject
 from django.urls import reverse
 from django.utils import timezone
 
@@ -70,22 +72,91 @@ class OfficeQuerySet(models.QuerySet):
     def in_footer(self):
         return self.filter(show_in_footer=True)
 
+    def with_hours(self):
+        """The offices with what their hours and numbers are made of, in the same
+        query: every page lists the footer's offices, and three prefetches would
+        be three more queries on every page of the site."""
+        return self.annotate(
+            hours_periods_json=_rows_as_json(OfficeHoursPeriod, PERIOD_FIELDS),
+            special_days_json=_rows_as_json(OfficeSpecialDay, SPECIAL_DAY_FIELDS),
+            phones_json=_rows_as_json(OfficePhone, PHONE_FIELDS),
+        )
 
-@dataclass(frozen=True)
-class OpenStatus:
-    is_open: bool
-    label: str
+
+PERIOD_FIELDS = ["weekday", "opens", "closes"]
+SPECIAL_DAY_FIELDS = ["date", "kind", "label", "opens", "closes"]
+PHONE_FIELDS = ["label", "number", "display_order", "id"]
+
+
+def _rows_as_json(model, fields: list[str]) -> Subquery:
+    """An office's rows of `model` as one text column: a JSON object per row,
+    joined by commas (JSON escapes whatever staff typed). In no order: SQLite
+    before 3.44 cannot order inside an aggregate, so the reader sorts."""
+    row = Cast(JSONObject(**{name: name for name in fields}), models.TextField())
+    return Subquery(
+        model.objects.filter(office=OuterRef("pk"))
+        .order_by()
+        .values("office")
+        .annotate(rows=StringAgg(row, Value(",")))
+        .values("rows")
+    )
+
+
+def _as_time(value) -> time | None:
+    return time.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+MONTHS = [MinValueValidator(1), MaxValueValidator(12)]
+DAYS = [MinValueValidator(1), MaxValueValidator(31)]
+
+
+def _month_day_field(name: str, default: int, validators) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        name, null=True, blank=True, default=default, validators=validators
+    )
 
 
 class Office(models.Model):
     name = models.CharField("窓口名", max_length=100, help_text="例: 地域共生推進課")
     postal_code = PostalCodeField("郵便番号", blank=True)
     address = models.CharField("所在地", max_length=200, blank=True)
-    phone = PhoneNumberField("電話番号", blank=True)
+    phone = PhoneNumberField("電話番号", blank=True, help_text="窓口の主な番号です。")
+    phone_label = models.CharField(
+        "電話番号の種類",
+        max_length=20,
+        blank=True,
+        default="代表",
+        help_text="番号のあとに（代表）のように表示します。空欄なら種類を表示しません。",
+    )
     fax = PhoneNumberField("FAX番号", blank=True)
     email = models.EmailField("メールアドレス", blank=True)
-    opens_at = models.TimeField("受付開始時刻", default="08:30")
-    closes_at = models.TimeField("受付終了時刻", default="17:15")
+    publishes_hours = models.BooleanField(
+        "受付時間を掲載する",
+        default=True,
+        help_text=(
+            "チェックを外すと、受付時間も「ただいま受付中です」「次の受付」も表示せず、"
+            "電話番号などだけを載せます。受付時間を公表していないときに外します。"
+        ),
+    )
+    closes_on_holidays = models.BooleanField(
+        "祝日は休み",
+        default=True,
+        help_text="振替休日・国民の休日も休みになります。祝日も開けている窓口は外します。",
+    )
+    year_end_start_month = _month_day_field("年末年始の休み 初日の月", 12, MONTHS)
+    year_end_start_day = _month_day_field("初日の日", 29, DAYS)
+    year_end_end_month = _month_day_field("最終日の月", 1, MONTHS)
+    year_end_end_day = _month_day_field("最終日の日", 3, DAYS)
+    hours_note = models.CharField(
+        "受付時間についての補足",
+        max_length=200,
+        blank=True,
+        help_text="書いたとおりに受付時間の下に表示します。例: 土曜日は電話相談のみ",
+    )
     display_order = models.PositiveIntegerField("表示順", default=0)
     show_in_footer = models.BooleanField("すべてのページの下部に表示する", default=True)
 
@@ -95,41 +166,235 @@ class Office(models.Model):
         verbose_name = "窓口"
         verbose_name_plural = "窓口"
         ordering = ["display_order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(opens_at__lt=models.F("closes_at")),
-                name="office_opens_before_it_closes",
-                violation_error_message="受付終了時刻は受付開始時刻より後にしてください。",
-            )
-        ]
 
     def __str__(self):
         return self.name
 
+    def clean(self):
+        parts = [
+            self.year_end_start_month,
+            self.year_end_start_day,
+            self.year_end_end_month,
+            self.year_end_end_day,
+        ]
+        if any(part is not None for part in parts) and None in parts:
+            raise ValidationError(
+                "年末年始の休みは、初日と最終日の月・日を4つとも入力してください"
+                "（年末年始も開けている窓口は4つとも空欄にします）。"
+            )
+        errors = {}
+        for month_field, day_field in (
+            ("year_end_start_month", "year_end_start_day"),
+            ("year_end_end_month", "year_end_end_day"),
+        ):
+            month, day = getattr(self, month_field), getattr(self, day_field)
+            # 2000 is a leap year, so 2月29日 is accepted as a day that exists.
+            try:
+                if month in range(1, 13) and day in range(1, 32):
+                    date(2000, month, day)
+            except ValueError:
+                errors[day_field] = f"{month}月に{day}日はありません。"
+        if errors:
+            raise ValidationError(errors)
+
     @property
-    def hours_label(self) -> str:
-        return (
-            f"月〜金 {format_time(self.opens_at)}〜{format_time(self.closes_at)}"
-            "（土・日・祝日、12月29日〜1月3日を除く）"
+    def year_end(self) -> office_hours.YearEnd | None:
+        parts = (
+            self.year_end_start_month,
+            self.year_end_start_day,
+            self.year_end_end_month,
+            self.year_end_end_day,
+        )
+        return None if None in parts else office_hours.YearEnd(*parts)
+
+    def _rows(self, name: str, fields: list[str]) -> list[dict]:
+        """The related rows with_hours() fetched with the office (JSON, so times
+        and dates come as text), else from their table."""
+        if hasattr(self, f"{name}_json"):
+            text = getattr(self, f"{name}_json")
+            return json.loads(f"[{text}]") if text else []
+        return list(getattr(self, name).values(*fields))
+
+    @cached_property
+    def hours(self) -> office_hours.OfficeHours:
+        """The office's hours rule (no query after Office.objects.with_hours();
+        else one each for the periods and the special days)."""
+        return office_hours.OfficeHours(
+            (
+                office_hours.Period(row["weekday"], _as_time(row["opens"]), _as_time(row["closes"]))
+                for row in self._rows("hours_periods", PERIOD_FIELDS)
+            ),
+            published=self.publishes_hours,
+            closes_on_holidays=self.closes_on_holidays,
+            year_end=self.year_end,
+            special_days=(
+                office_hours.SpecialDay(
+                    _as_date(row["date"]),
+                    row["kind"] == SpecialDayKind.OPEN,
+                    row["label"],
+                    _as_time(row["opens"]),
+                    _as_time(row["closes"]),
+                )
+                for row in self._rows("special_days", SPECIAL_DAY_FIELDS)
+            ),
         )
 
-    def status_at(self, moment: datetime) -> OpenStatus:
-        local = timezone.localtime(moment)
-        today = local.date()
-        reason = office_hours.closed_reason(today)
-        if not reason and office_hours.is_open_at(local, self.opens_at, self.closes_at):
-            return OpenStatus(True, "ただいま受付中です")
-        if not reason and local.time() < self.opens_at:
-            return OpenStatus(False, f"本日は{format_time(self.opens_at)}から受付します")
-        next_day = office_hours.next_open_day(today + timedelta(days=1))
-        next_open = f"次の受付は{format_date(next_day)} {format_time(self.opens_at)}からです"
-        if reason:
-            return OpenStatus(False, f"本日は休業日です（{reason}）。{next_open}")
-        return OpenStatus(False, f"本日の受付は終了しました。{next_open}")
+    @property
+    def hours_label(self) -> str:
+        return self.hours.label
+
+    def status_at(self, moment: datetime) -> office_hours.OpenStatus | None:
+        return self.hours.status_at(moment)
 
     @property
-    def status_now(self) -> OpenStatus:
+    def status_now(self) -> office_hours.OpenStatus | None:
         return self.status_at(timezone.now())
+
+    @property
+    def upcoming_special_days(self) -> list[str]:
+        if not self.publishes_hours:
+            return []
+        return self.hours.upcoming_special_days(timezone.localdate())
+
+    def holiday_or_year_end(self, d: date) -> str | None:
+        """「年末年始」 in this office's closure, else the 祝日's name, else None
+        (whether the office closes on 祝日 or not: a meeting's date rule asks)."""
+        return office_hours.holiday_or_year_end(d, self.year_end)
+
+    @property
+    def phone_numbers(self) -> list[tuple[str, str]]:
+        """(label, number), the main number first, then the others in their order."""
+        numbers = [(self.phone_label, self.phone)] if self.phone else []
+        others = sorted(
+            self._rows("phones", PHONE_FIELDS), key=lambda row: (row["display_order"], row["id"])
+        )
+        return numbers + [(row["label"], row["number"]) for row in others]
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "月曜日"
+    TUESDAY = 1, "火曜日"
+    WEDNESDAY = 2, "水曜日"
+    THURSDAY = 3, "木曜日"
+    FRIDAY = 4, "金曜日"
+    SATURDAY = 5, "土曜日"
+    SUNDAY = 6, "日曜日"
+
+
+class OfficeHoursPeriod(models.Model):
+    """One stretch of a weekday's reception. A weekday with none is closed; a
+    lunch break is two periods (8:30〜12:00 and 13:00〜17:15)."""
+
+    office = models.ForeignKey(
+        Office, verbose_name="窓口", on_delete=models.CASCADE, related_name="hours_periods"
+    )
+    weekday = models.PositiveSmallIntegerField("曜日", choices=Weekday)
+    opens = models.TimeField("受付開始", help_text="例: 8:30")
+    closes = models.TimeField("受付終了", help_text="例: 17:15")
+
+    class Meta:
+        verbose_name = "受付時間"
+        verbose_name_plural = "受付時間（曜日ごと）"
+        ordering = ["office", "weekday", "opens"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens__lt=models.F("closes")),
+                name="office_period_opens_before_it_closes",
+                violation_error_message="受付終了は受付開始より後の時刻にしてください。",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_weekday_display()} {format_time(self.opens)}〜{format_time(self.closes)}"
+
+    def clean(self):
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "受付終了は受付開始より後の時刻にしてください。"})
+
+
+class SpecialDayKind(models.TextChoices):
+    CLOSED = "closed", "臨時休業日"
+    OPEN = "open", "特別に開ける日"
+
+
+class OfficeSpecialDay(models.Model):
+    """A date off the weekly timetable: 台風のため臨時休業, or a 土曜開所日 (which
+    opens even on a 祝日 or in the 年末年始)."""
+
+    office = models.ForeignKey(
+        Office, verbose_name="窓口", on_delete=models.CASCADE, related_name="special_days"
+    )
+    date = models.DateField("日付")
+    kind = models.CharField("種類", max_length=10, choices=SpecialDayKind)
+    label = models.CharField(
+        "表示する理由・名前",
+        max_length=50,
+        blank=True,
+        help_text="例: 台風のため臨時休業、土曜開所日。空欄で休業日なら「臨時休業」と表示します。",
+    )
+    opens = models.TimeField(
+        "受付開始",
+        null=True,
+        blank=True,
+        help_text="開ける日だけ。空欄なら、その曜日のふだんの受付時間です。",
+    )
+    closes = models.TimeField("受付終了", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "臨時の休業日・開所日"
+        verbose_name_plural = "臨時の休業日・開所日"
+        ordering = ["office", "date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "date"],
+                name="office_special_day_unique",
+                violation_error_message="この日付は、この窓口にもう登録しています。",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(opens__isnull=True, closes__isnull=True)
+                    | Q(kind="open", opens__lt=models.F("closes"))
+                ),
+                name="office_special_day_times",
+                violation_error_message=(
+                    "受付開始と受付終了は、開ける日に両方を、開始より終了が後になるように"
+                    "入力してください。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{format_date(self.date)} {self.label or self.get_kind_display()}"
+
+    def clean(self):
+        if self.kind == SpecialDayKind.CLOSED and (self.opens or self.closes):
+            raise ValidationError(
+                {"opens": "休業日には受付時間を入力しません。開ける日なら種類を変えてください。"}
+            )
+        if (self.opens is None) != (self.closes is None):
+            field = "closes" if self.closes is None else "opens"
+            raise ValidationError({field: "受付開始と受付終了は、両方とも入力してください。"})
+        if self.opens and self.closes and self.closes <= self.opens:
+            raise ValidationError({"closes": "受付終了は受付開始より後の時刻にしてください。"})
+
+
+class OfficePhone(models.Model):
+    """A number besides the office's main one: 直通, 相談専用, 内線."""
+
+    office = models.ForeignKey(
+        Office, verbose_name="窓口", on_delete=models.CASCADE, related_name="phones"
+    )
+    label = models.CharField("種類", max_length=20, help_text="例: 直通、相談専用、内線")
+    number = PhoneNumberField("電話番号")
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    class Meta:
+        verbose_name = "ほかの電話番号"
+        verbose_name_plural = "ほかの電話番号"
+        ordering = ["office", "display_order", "pk"]
+
+    def __str__(self):
+        return f"{self.label} {self.number}"
 
 
 # ------------------------------------------------------------ 緊急時のお知らせ
@@ -270,13 +535,17 @@ class PracticePlan(models.Model):
     philosophy = models.TextField("基本理念の説明", help_text="段落は空行で区切ります。")
     starts_fiscal_year = models.PositiveSmallIntegerField(
         "計画期間の初年度",
+        null=True,
+        blank=True,
         validators=FISCAL_YEAR_VALIDATORS,
-        help_text="西暦で入力します。例: 2024（令和6年度）",
+        help_text="西暦で入力します。例: 2024（令和6年度）。計画に書かれていなければ空欄に。",
     )
     ends_fiscal_year = models.PositiveSmallIntegerField(
         "計画期間の最終年度",
+        null=True,
+        blank=True,
         validators=FISCAL_YEAR_VALIDATORS,
-        help_text="西暦で入力します。例: 2028（令和10年度）",
+        help_text="西暦で入力します。例: 2028（令和10年度）。決まっていなければ空欄に。",
     )
     is_published = models.BooleanField("公開する", default=False)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
@@ -286,10 +555,13 @@ class PracticePlan(models.Model):
     class Meta:
         verbose_name = "地域福祉実践計画"
         verbose_name_plural = "地域福祉実践計画"
-        ordering = ["-starts_fiscal_year", "-pk"]
+        # A plan whose first year is not known sorts after the dated ones.
+        ordering = [models.F("starts_fiscal_year").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_fiscal_year__gte=models.F("starts_fiscal_year")),
+                condition=Q(starts_fiscal_year__isnull=True)
+                | Q(ends_fiscal_year__isnull=True)
+                | Q(ends_fiscal_year__gte=models.F("starts_fiscal_year")),
                 name="practice_plan_period_in_order",
                 violation_error_message="計画期間の最終年度は初年度と同じか後にしてください。",
             )
@@ -313,11 +585,13 @@ class PracticePlan(models.Model):
 
     @property
     def period_label(self) -> str:
-        """令和6年度〜令和10年度."""
-        return (
-            f"{fiscal_year_label(self.starts_fiscal_year)}〜"
-            f"{fiscal_year_label(self.ends_fiscal_year)}"
-        )
+        """令和6年度〜令和10年度, 令和6年度〜 or 〜令和10年度: only the years the
+        plan states; "" when it states none."""
+        if self.starts_fiscal_year is None and self.ends_fiscal_year is None:
+            return ""
+        start = fiscal_year_label(self.starts_fiscal_year) if self.starts_fiscal_year else ""
+        end = fiscal_year_label(self.ends_fiscal_year) if self.ends_fiscal_year else ""
+        return f"{start}〜{end}"
 
 
 class BasicGoal(models.Model):

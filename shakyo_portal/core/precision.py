@@ -31,13 +31,8 @@ def precision_field(verbose_name: str = "日付の精度", **kwargs) -> models.C
         "月や年度しか分からないときは、ここで選びます。日付欄にはその月か年度の"
         "どの日を入れてもかまいません（表示は「2019年5月」「令和元年度」のようになります）。",
     )
-    return models.CharField(
-        verbose_name,
-        max_length=12,
-        choices=DatePrecision,
-        default=DatePrecision.DAY,
-        **kwargs,
-    )
+    kwargs.setdefault("default", DatePrecision.DAY)
+    return models.CharField(verbose_name, max_length=12, choices=DatePrecision, **kwargs)
 
 
 def normalized(d: date | None, precision: str) -> date | None:

@@ -7,16 +7,35 @@ from shakyo_portal.core.models import EmergencyNotice, Office, SiteProfile
 
 
 class SiteContext:
-    """The council's profile, footer offices and emergency notices, queried only
-    when a template asks: 2 queries a page, 3 while an emergency notice is up."""
+    """The council's profile, its offices and emergency notices, queried only
+    when a template asks: 2 queries a page (5 when there are offices: their
+    periods, special days and phones), one more while an emergency notice is up."""
 
     @cached_property
     def profile(self):
         return SiteProfile.objects.for_shell().first()
 
     @cached_property
+    def all_offices(self):
+        # Every office, not only the footer's: the contact page lists them all,
+        # and an office named on another page is taken from here (office_for).
+        return list(Office.objects.with_hours())
+
+    @cached_property
     def offices(self):
-        return list(Office.objects.in_footer())
+        """The footer's offices."""
+        return [office for office in self.all_offices if office.show_in_footer]
+
+    @cached_property
+    def closes_on_holidays(self) -> bool:
+        """Whether any office says 祝日 in its published hours."""
+        return any(o.publishes_hours and o.closes_on_holidays for o in self.all_offices)
+
+    def office_for(self, office):
+        """This page's copy of an office, with its hours and numbers already
+        fetched, so a district's or an event's office costs no query of its own."""
+        by_pk = {each.pk: each for each in self.all_offices}
+        return by_pk.get(office.pk, office)
 
     @cached_property
     def emergency_notices(self):

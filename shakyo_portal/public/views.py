@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_safe
 
 from shakyo_portal.core import preferences
-from shakyo_portal.core.models import Office, PracticePlan, PrivacyPolicy, SiteProfile
+from shakyo_portal.core.models import PracticePlan, PrivacyPolicy, SiteProfile
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +18,8 @@ def home(request):
 
 
 def contact(request):
-    return render(request, "contact.html", {"offices": Office.objects.all()})
+    # The offices come with the page's shell (site.all_offices), hours and all.
+    return render(request, "contact.html")
 
 
 @require_safe

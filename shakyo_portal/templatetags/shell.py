@@ -48,3 +48,12 @@ def absolute_url(context, path=None):
     """This page's address (or the given path) with the scheme and host, for og:url."""
     request = context["request"]
     return request.build_absolute_uri(path or request.path)
+
+
+@register.filter
+def with_hours(office, site):
+    """The office as the page's shell fetched it (hours and numbers included);
+    the office itself where there is no shell."""
+    if office is None or site is None or not hasattr(site, "office_for"):
+        return office
+    return site.office_for(office)

@@ -383,3 +383,51 @@ def test_a_photo_needs_its_description(superuser, site):
     assert "写真の説明を入力してください（画面の読み上げで伝わります）。" in html
     assert "写真の下に表示するキャプションを入力してください。" in html
     assert not PlanPhoto.objects.exists()
+
+
+# --- a plan whose period the council does not state --------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "period"),
+    [
+        ("2024", "2028", "令和6年度〜令和10年度"),
+        ("2024", "", "令和6年度〜"),
+        ("", "2028", "〜令和10年度"),
+        ("", "", None),
+    ],
+)
+def test_a_plan_shows_only_the_years_it_states(superuser, resident, site, starts, ends, period):
+    response = superuser.post(
+        PLAN_ADD,
+        plan_data(
+            **{"goals-TOTAL_FORMS": "0", "starts_fiscal_year": starts, "ends_fiscal_year": ends}
+        ),
+    )
+    assert response.status_code == 302
+    plan = PracticePlan.objects.get()
+    assert plan.starts_fiscal_year == (int(starts) if starts else None)
+    assert plan.ends_fiscal_year == (int(ends) if ends else None)
+    about = resident.get("/about/").content.decode()
+    page = resident.get("/about/plan/").content.decode()
+    if period:
+        assert f"第2次地域福祉実践計画（計画期間: {period}）は" in about
+        assert f'<span class="h1-sub">計画期間: {period}</span></h1>' in page
+        assert f"第2次地域福祉実践計画（{period}）の基本理念" in page
+    else:
+        assert "第2次地域福祉実践計画は、地域福祉をすすめるための社協の計画です。" in about
+        assert "<h1>第2次地域福祉実践計画</h1>" in page
+        assert "計画期間" not in about + page
+    for html in (about, page):
+        assert "年度〜年度" not in html and "None" not in html
+
+
+def test_an_undated_plan_sorts_after_the_dated_ones(site):
+    PracticePlanFactory(
+        title="期間の分からない計画", starts_fiscal_year=None, ends_fiscal_year=None
+    )
+    PracticePlanFactory(title="第2次計画", starts_fiscal_year=2024, ends_fiscal_year=None)
+    assert [plan.title for plan in PracticePlan.objects.all()] == [
+        "第2次計画",
+        "期間の分からない計画",
+    ]

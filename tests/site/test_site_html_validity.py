@@ -5,8 +5,8 @@ import datetime
 
 from django.utils import timezone
 
-from shakyo_portal.core.models import NoticeLevel
-from tests.factories import GrantProgramFactory
+from shakyo_portal.core.models import NoticeLevel, SpecialDayKind
+from tests.factories import GrantProgramFactory, OfficeFactory
 from tests.scenarios import build_portal
 from tests.site.factories import (
     EmergencyNoticeFactory,
@@ -39,6 +39,7 @@ def test_site_pages_are_valid_html(db, tmp_path):
     goal.projects_continue = False
     goal.save()
     PracticePlanFactory(draft=True)
+    PracticePlanFactory(draft=True, starts_fiscal_year=None, ends_fiscal_year=None)
     policy = PrivacyPolicyFactory()
     PrivacyPolicySectionFactory.create_batch(3, policy=policy)
     EmergencyNoticeFactory(
@@ -52,6 +53,26 @@ def test_site_pages_are_valid_html(db, tmp_path):
         starts_at=timezone.now() - datetime.timedelta(days=1),
     )
 
+    # Offices with every part of their hours and numbers, and one that publishes no hours.
+    lunch_break = OfficeFactory(
+        name="権利擁護センター",
+        phone_label="相談専用",
+        hours_note="土曜日は電話相談のみです。",
+        hours=[
+            *((day, datetime.time(9), datetime.time(12)) for day in range(6)),
+            *((day, datetime.time(13), datetime.time(16)) for day in range(5)),
+        ],
+    )
+    lunch_break.phones.create(label="事務所", number="0866-00-0012")
+    today = timezone.localdate()
+    lunch_break.special_days.create(
+        date=today + datetime.timedelta(days=3), kind=SpecialDayKind.CLOSED, label="研修のため"
+    )
+    lunch_break.special_days.create(
+        date=today + datetime.timedelta(days=9), kind=SpecialDayKind.OPEN, label="相談会"
+    )
+    OfficeFactory(name="ボランティアセンター", publishes_hours=False, hours=[])
+
     district = portal.chuo.get_absolute_url()
     salon = portal.salons.full.get_absolute_url()
     written |= render_pages(
@@ -62,6 +83,7 @@ def test_site_pages_are_valid_html(db, tmp_path):
             ("plan-furigana-xlarge-black", "/about/plan/", FURIGANA_LARGE_BLACK, 200),
             ("home-banners", "/", {}, 200),
             ("home-furigana", "/", FURIGANA, 200),
+            ("contact", "/contact/", {}, 200),
             ("contact-furigana", "/contact/", FURIGANA_LARGE_BLACK, 200),
             ("district-furigana", district, FURIGANA, 200),
             ("districts-furigana", "/districts/", FURIGANA, 200),
