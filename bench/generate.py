@@ -505,7 +505,7 @@ def generate_councils(rng):
 
     from councils.models import (
         AgendaItem,
-        AgendaKind,
+        AgendaItemKind,
         AnnualPlan,
         AnnualPlanItem,
         Council,
@@ -515,6 +515,7 @@ def generate_councils(rng):
         LifeAreaKind,
         Meeting,
         MeetingFormat,
+        MeetingParticipant,
         MeetingRule,
         MeetingStatus,
         MemberRole,
@@ -623,11 +624,12 @@ def generate_councils(rng):
                     )
                 )
     meetings = Meeting.objects.bulk_create(meetings, batch_size=BATCH_SIZE)
+    kinds = list(AgendaItemKind.objects.all()) or [AgendaItemKind.objects.create(name="報告")]
     AgendaItem.objects.bulk_create(
         (
             AgendaItem(
                 meeting=meeting,
-                kind=list(AgendaKind)[i % len(AgendaKind)],
+                kind=kinds[i % len(kinds)],
                 title=f"議題{i + 1}: 地域の支え合い活動について",
                 display_order=i,
             )
@@ -639,12 +641,12 @@ def generate_councils(rng):
     by_council = {}
     for member in members:
         by_council.setdefault(member.council_id, []).append(member.pk)
-    Meeting.attendees.through.objects.bulk_create(
+    MeetingParticipant.objects.bulk_create(
         (
-            Meeting.attendees.through(meeting_id=meeting.pk, councilmember_id=pk)
+            MeetingParticipant(meeting_id=meeting.pk, member_id=pk, display_order=n)
             for meeting in meetings
             if meeting.status == MeetingStatus.HELD
-            for pk in by_council[meeting.council_id][:8]
+            for n, pk in enumerate(by_council[meeting.council_id][:8])
         ),
         batch_size=BATCH_SIZE,
     )

@@ -2,8 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.http import JsonResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 
 from councils.forms import (
@@ -11,9 +13,15 @@ from councils.forms import (
     CouncilAdminForm,
     MeetingAdminForm,
     MeetingMaterialAdminForm,
+    MeetingParticipantAdminForm,
+    _pk,
+    council_of_form,
+    member_label,
+    members_to_choose,
 )
 from councils.models import (
     AgendaItem,
+    AgendaItemKind,
     AnnualPlan,
     AnnualPlanItem,
     Council,
@@ -21,10 +29,12 @@ from councils.models import (
     LifeArea,
     Meeting,
     MeetingMaterial,
+    MeetingParticipant,
 )
-from shakyo_portal.core.dates import format_date
 from shakyo_portal.core.fiscal import fiscal_year_label
 from shakyo_portal.core.listfilters import fiscal_year_filter
+from shakyo_portal.core.precision import format_partial
+from shakyo_portal.staff import access
 
 
 @admin.register(LifeArea)
@@ -130,6 +140,9 @@ class CouncilAdmin(admin.ModelAdmin):
                 member_total=Count("members", distinct=True),
                 meeting_total=Count("meetings", distinct=True),
             )
+            # A GROUP BY drops Meta.ordering, and the autocomplete (会議を追加's
+            # council box) pages through this: unordered, it would warn and shift.
+            .order_by(*Council._meta.ordering)
         )
 
     @admin.display(description="名称", ordering="name")
@@ -202,10 +215,79 @@ class CouncilMemberAdmin(admin.ModelAdmin):
     ]
 
 
+@admin.register(AgendaItemKind)
+class AgendaItemKindAdmin(admin.ModelAdmin):
+    list_display = ["name", "display_order", "item_count"]
+    list_display_links = ["name"]
+    list_editable = ["display_order"]
+    search_fields = ["name"]
+    fields = ["name", "display_order"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_total=Count("items"))
+
+    @admin.display(description="使っている議題の数", ordering="item_total")
+    def item_count(self, obj):
+        return obj.item_total
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
     fields = ["kind", "title", "display_order"]
     extra = 1
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "kind":
+            field.empty_label = "（種類なし）"
+        return field
+
+
+class ParticipantFormSet(BaseInlineFormSet):
+    council = None
+    members_url = ""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "council": self.council}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["member"].widget.attrs["data-members-url"] = self.members_url
+
+    def clean(self):
+        # The formset's own unique check skips a conditional constraint: without
+        # this, the database would refuse a member chosen twice with a 500.
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            member = form.cleaned_data.get("member")
+            if member is None:
+                continue
+            if member.pk in seen:
+                form.add_error("member", "同じ構成員が2回選ばれています。")
+            seen.add(member.pk)
+
+
+class MeetingParticipantInline(admin.TabularInline):
+    """Who took part, in the order the page lists them: members chosen from
+    the meeting's council, and guests typed in."""
+
+    model = MeetingParticipant
+    form = MeetingParticipantAdminForm
+    formset = ParticipantFormSet
+    fields = ["member", "name", "affiliation", "publish_name", "display_order"]
+    extra = 0
+    verbose_name = "参加者"
+    verbose_name_plural = "参加者（公開ページには、この表示順で載ります）"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        data = request.POST if request.method == "POST" else None
+        council = council_of_form(data, request.GET, obj)
+        members_url = reverse("admin:councils_meeting_council_members")
+        return type(formset.__name__, (formset,), {"council": council, "members_url": members_url})
 
 
 class MeetingMaterialInline(admin.TabularInline):
@@ -250,7 +332,7 @@ class MeetingAdmin(admin.ModelAdmin):
         "agenda_items__title",
     ]
     autocomplete_fields = ["council", "replaced_by"]
-    inlines = [AgendaItemInline, MeetingMaterialInline]
+    inlines = [MeetingParticipantInline, AgendaItemInline, MeetingMaterialInline]
     fieldsets = [
         (
             None,
@@ -260,6 +342,7 @@ class MeetingAdmin(admin.ModelAdmin):
                     "number",
                     "title",
                     "held_on",
+                    "held_on_precision",
                     "starts_at",
                     "ends_at",
                     "format",
@@ -277,7 +360,17 @@ class MeetingAdmin(admin.ModelAdmin):
                 ),
             },
         ),
-        ("参加者", {"fields": ["attendees", "guests", "participant_count"]}),
+        (
+            "参加者",
+            {
+                "fields": ["participant_count", "guests"],
+                "description": (
+                    "一人ずつ（一団体ずつ）の参加者は、下の「参加者」の表に入れます。"
+                    "協議体を選ぶと、その構成員から選べます（画面の JavaScript が"
+                    "使えないときは、一度保存すると選べるようになります）。"
+                ),
+            },
+        ),
         ("記録", {"fields": ["minutes"]}),
         (
             "職員メモ（非公開）",
@@ -288,8 +381,42 @@ class MeetingAdmin(admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        # After the admin's jQuery, whose events the council chooser sends.
+        js = ["admin/js/jquery.init.js", "js/meeting-participants.js"]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(material_total=Count("materials"))
+        # Ordered again: the count's GROUP BY drops Meta.ordering (see CouncilAdmin).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(material_total=Count("materials"))
+            .order_by(*Meeting._meta.ordering)
+        )
+
+    def get_urls(self):
+        own = [
+            path(
+                "council-members/",
+                self.admin_site.admin_view(self.council_members_view),
+                name="councils_meeting_council_members",
+            )
+        ]
+        return own + super().get_urls()
+
+    def council_members_view(self, request):
+        """The members of ?council=<pk> to choose from, as JSON, for the
+        participant rows of a meeting not saved yet. Only for a user who may
+        add or change meetings, and only a council they may attach a meeting
+        to: any other answers 403, the same whether it exists or not."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            return JsonResponse({"error": "権限がありません。"}, status=403)
+        council = _pk(request.GET.get("council"))
+        councils = access.anchor_choices(request.user, Meeting, Council.objects.all())
+        if council is None or not councils.filter(pk=council).exists():
+            return JsonResponse({"error": "この協議体の構成員は表示できません。"}, status=403)
+        members = access.visible(request.user, members_to_choose(council))
+        return JsonResponse({"members": [{"id": m.pk, "label": member_label(m)} for m in members]})
 
     def get_changeform_initial_data(self, request):
         # The council's page links here with ?council=<pk>; an address edited by
@@ -303,7 +430,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
     @admin.display(description="開催日", ordering="held_on")
     def held_on_label(self, obj):
-        return format_date(obj.held_on)
+        return format_partial(obj.held_on, obj.held_on_precision)
 
     @admin.display(description="会議")
     def label(self, obj):
@@ -318,7 +445,7 @@ class AnnualPlanItemInline(admin.TabularInline):
     """The plan's table as a grid: one row per line of work, a box per month."""
 
     model = AnnualPlanItem
-    fields = ["title", *AnnualPlanItem.MONTH_FIELDS, "display_order"]
+    fields = ["group", "title", *AnnualPlanItem.MONTH_FIELDS, "display_order"]
     formfield_overrides = {
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 10})},
         models.CharField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 14})},

@@ -6,6 +6,12 @@ for life and its SEQUENCE grows with every save, so a subscribed calendar
 updates the event in place; a cancelled or postponed one stays in the feed with
 STATUS:CANCELLED, so the calendar shows it called off instead of silently
 dropping it. Nothing from the staff notes is ever written here.
+
+A meeting known only to its month or 年度 (「令和元年度に報告会」) is left out
+(MeetingQuerySet.for_feed): iCalendar has no event "some day in May", and an
+all-day event on the 1st, or one spread over the month, would put a day in
+people's calendars that nobody chose. It enters the feed, under its lasting
+UID, once staff set its day; until then its page says what is known.
 """
 
 from datetime import timedelta
@@ -43,7 +49,10 @@ def description(meeting: Meeting, url: str) -> str:
     agenda = list(meeting.agenda_items.all())
     if agenda:
         lines.append("議題:")
-        lines += [f"・{item.get_kind_display()}「{item.title}」" for item in agenda]
+        lines += [
+            f"・{item.kind.name}「{item.title}」" if item.kind else f"・{item.title}"
+            for item in agenda
+        ]
     lines.append(f"詳しくは: {url}")
     return "\n".join(lines)
 

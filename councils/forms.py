@@ -13,6 +13,7 @@ from councils.models import (
     CouncilMember,
     Meeting,
     MeetingMaterial,
+    MeetingParticipant,
     parse_months,
 )
 from shakyo_portal.core.fiscal import parse_fiscal_year
@@ -88,9 +89,26 @@ def _pk(value) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
-class MeetingAdminForm(forms.ModelForm):
-    """The attendees to choose from are the meeting's own council's members."""
+def council_of_form(data, initial, instance) -> int | None:
+    """The council a meeting form is about: the one posted, else the meeting's
+    own, else the one its add link names (?council=)."""
+    council = _pk(data.get("council")) if data is not None else None
+    if council is None:
+        council = getattr(instance, "council_id", None) or _pk((initial or {}).get("council"))
+    return council
 
+
+def member_label(member) -> str:
+    """How staff tell members apart when choosing: the organisation and its
+    role, never the representative's name."""
+    return f"{member.organisation}（{member.get_role_display()}）"
+
+
+def members_to_choose(council):
+    return CouncilMember.objects.filter(council=council).order_by("role", "display_order", "pk")
+
+
+class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
@@ -98,6 +116,7 @@ class MeetingAdminForm(forms.ModelForm):
             "number",
             "title",
             "held_on",
+            "held_on_precision",
             "starts_at",
             "ends_at",
             "format",
@@ -106,34 +125,27 @@ class MeetingAdminForm(forms.ModelForm):
             "status_reason",
             "replacement",
             "replaced_by",
-            "attendees",
             "guests",
             "participant_count",
             "minutes",
             "staff_notes",
         ]
-        widgets = {"attendees": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, **kwargs):
+
+class MeetingParticipantAdminForm(forms.ModelForm):
+    """A participant row: the members to choose from are the meeting's own
+    council's (the formset gives the council)."""
+
+    class Meta:
+        model = MeetingParticipant
+        fields = ["member", "name", "affiliation", "publish_name", "display_order"]
+
+    def __init__(self, *args, council=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if "attendees" not in self.fields:
-            return
-        council = _pk(self.data.get("council")) if self.is_bound else None
-        if council is None:
-            council = self.instance.council_id or _pk(self.initial.get("council"))
-        field = self.fields["attendees"]
-        field.queryset = CouncilMember.objects.filter(council=council).order_by(
-            "role", "display_order", "pk"
-        )
-        field.label_from_instance = lambda member: (
-            f"{member.organisation}（{member.get_role_display()}）"
-        )
-        if council is None:
-            field.help_text = "協議体を選んで一度保存すると、その構成員から選べます。"
-        else:
-            field.help_text = (
-                "出席した構成員の団体を選びます（公開ページには団体名だけが載ります）。"
-            )
+        field = self.fields["member"]
+        field.queryset = members_to_choose(council)
+        field.label_from_instance = member_label
+        field.widget.attrs["data-council-members"] = "1"
 
 
 class MeetingMaterialAdminForm(forms.ModelForm):

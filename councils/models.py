@@ -23,6 +23,13 @@ from shakyo_portal.core.dates import format_date, format_period, format_time
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 from shakyo_portal.core.models import Office
+from shakyo_portal.core.precision import (
+    DatePrecision,
+    format_partial,
+    is_exact,
+    normalized,
+    precision_field,
+)
 from shakyo_portal.core.recurrence import Weekday, monthly_dates
 
 MONTHS_IN_FISCAL_ORDER = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
@@ -174,7 +181,15 @@ class ComingDate:
 
     @property
     def when(self) -> str:
+        if self.meeting is not None:
+            return self.meeting.when
         return when_label(self.on, self.starts_at, self.ends_at)
+
+    @property
+    def sort_day(self) -> date:
+        """A meeting known only to its month or 年度 goes after the dates of
+        that period that are known: "some time in May" is not "1 May"."""
+        return self.meeting.last_possible_day if self.meeting is not None else self.on
 
 
 def when_label(on: date, starts_at: time | None, ends_at: time | None) -> str:
@@ -364,11 +379,16 @@ class Council(models.Model):
         entries = [
             ComingDate(m.held_on, m.starts_at, m.ends_at, m)
             for m in meetings
-            if m.held_on >= today and m.status != MeetingStatus.HELD
+            if not m.is_over(today) and m.status != MeetingStatus.HELD
         ]
         missing = count - sum(entry.is_planned for entry in entries)
         if missing > 0:
-            taken = {(m.on.year, m.on.month) for m in entries}
+            # A meeting known only to its 年度 takes no month: which one is not known.
+            taken = {
+                (m.on.year, m.on.month)
+                for m in entries
+                if m.meeting.held_on_precision != DatePrecision.FISCAL_YEAR
+            }
             expected = [
                 day
                 for day in self.expected_dates(start=today, count=missing + len(taken))
@@ -378,7 +398,7 @@ class Council(models.Model):
                 ComingDate(day, self.meeting_starts_at, self.meeting_ends_at)
                 for day in expected[:missing]
             ]
-        return sorted(entries, key=lambda entry: (entry.on, entry.meeting is None))
+        return sorted(entries, key=lambda entry: (entry.sort_day, entry.meeting is None))
 
     def next_date(self, meetings, *, today: date | None = None) -> ComingDate | None:
         """The next date the council is planned to meet (registered or expected)."""
@@ -495,6 +515,20 @@ FEED_PAST_DAYS = 60
 FEED_MAX_EVENTS = 200
 
 
+def not_over(today: date) -> Q:
+    """Meetings whose day may still be today or later: the day itself when it
+    is known, else any day of its month or 年度 (so whatever day of the period
+    was typed)."""
+    return (
+        Q(held_on_precision=DatePrecision.DAY, held_on__gte=today)
+        | Q(held_on_precision=DatePrecision.MONTH, held_on__gte=today.replace(day=1))
+        | Q(
+            held_on_precision=DatePrecision.FISCAL_YEAR,
+            held_on__gte=date(fiscal_year(today), 4, 1),
+        )
+    )
+
+
 class MeetingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(council__is_public=True)
@@ -503,21 +537,21 @@ class MeetingQuerySet(models.QuerySet):
         """What the archive lists: past meetings, whatever became of them, and
         any held already (a meeting held this morning)."""
         today = today or timezone.localdate()
-        return self.filter(Q(held_on__lt=today) | Q(status=MeetingStatus.HELD))
+        return self.filter(~not_over(today) | Q(status=MeetingStatus.HELD))
 
     def for_detail(self):
         """A meeting's page: 1 query here (the meeting, its council and area, the
-        meeting it was postponed to) plus 4 prefetches (agenda, materials,
-        attending members, meetings it replaces)."""
+        meeting it was postponed to) plus 4 prefetches (agenda with its kinds,
+        materials, participants with their members, meetings it replaces)."""
         return (
             self.public()
             .select_related("council__life_area", "replaced_by__council")
             .prefetch_related(
-                "agenda_items",
+                Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("kind")),
                 "materials",
                 Prefetch(
-                    "attendees",
-                    queryset=CouncilMember.objects.order_by("role", "display_order", "pk"),
+                    "participants",
+                    queryset=MeetingParticipant.objects.select_related("member"),
                 ),
                 Prefetch(
                     "replaces",
@@ -528,13 +562,20 @@ class MeetingQuerySet(models.QuerySet):
 
     def for_feed(self, today: date | None = None):
         """The calendar feed: 2 queries (meetings with their council and the
-        meeting each was postponed to; agenda)."""
+        meeting each was postponed to; agenda with its kinds).
+
+        Only meetings whose day is known: a calendar event has a day, and one
+        known only to its month or 年度 would stand in people's calendars on a
+        day nobody chose (see councils/feeds.py)."""
         today = today or timezone.localdate()
         return (
             self.public()
+            .filter(held_on_precision=DatePrecision.DAY)
             .filter(held_on__gte=today - timedelta(days=FEED_PAST_DAYS))
             .select_related("council", "replaced_by")
-            .prefetch_related("agenda_items")
+            .prefetch_related(
+                Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("kind"))
+            )
             .order_by("held_on", "starts_at", "pk")[:FEED_MAX_EVENTS]
         )
 
@@ -556,9 +597,10 @@ class MeetingQuerySet(models.QuerySet):
 
     def upcoming(self, now: datetime | None = None):
         """Meetings from today on that are still planned, or were called off
-        (so a calendar can show them as cancelled)."""
+        (so a calendar can show them as cancelled). One known only to its
+        month or 年度 counts as coming until that period is over."""
         today = timezone.localdate(now) if now else timezone.localdate()
-        return self.filter(held_on__gte=today).exclude(status=MeetingStatus.HELD)
+        return self.filter(not_over(today)).exclude(status=MeetingStatus.HELD)
 
     def for_fiscal_year(self, fy: int):
         return self.filter(held_on__range=(date(fy, 4, 1), date(fy + 1, 3, 31)))
@@ -572,7 +614,12 @@ class Meeting(CalendarSequence):
         "回", null=True, blank=True, help_text="第何回か（年度ごとの通し番号）。"
     )
     title = models.CharField("会議名", max_length=100, blank=True, help_text="空欄なら「第N回」")
-    held_on = models.DateField("開催日")
+    held_on = models.DateField(
+        "開催日",
+        help_text="日が決まっていない・分からないときは、その月か年度のどの日かを入れ、"
+        "下の「日付の精度」を選びます。",
+    )
+    held_on_precision = precision_field()
     starts_at = models.TimeField("開始時刻", null=True, blank=True)
     ends_at = models.TimeField("終了時刻", null=True, blank=True)
     format = models.CharField(
@@ -598,11 +645,14 @@ class Meeting(CalendarSequence):
         blank=True,
         related_name="replaces",
     )
-    attendees = models.ManyToManyField(
-        CouncilMember, verbose_name="出席した構成員", blank=True, related_name="meetings"
-    )
+    # Who took part one by one is in MeetingParticipant; this is for what a
+    # council publishes only as a summary, which no one should have to split.
     guests = models.CharField(
-        "その他の参加者", max_length=200, blank=True, help_text="例: 総社市長寿介護課、地域住民"
+        "その他の参加者（まとめて）",
+        max_length=200,
+        blank=True,
+        help_text="一人ずつ載せないときに、まとめて書きます（例: 総社市長寿介護課、地域住民）。"
+        "公開ページに載ります。",
     )
     participant_count = models.PositiveIntegerField(
         "参加者数", null=True, blank=True, validators=[MaxValueValidator(10_000)]
@@ -637,8 +687,20 @@ class Meeting(CalendarSequence):
     def get_absolute_url(self):
         return reverse("councils:meeting", kwargs={"slug": self.council.slug, "pk": self.pk})
 
+    def save(self, *args, **kwargs):
+        # Also here, not only in clean(): code that saves without a form keeps
+        # "May 2019" on one stored day, so two such meetings sort as one.
+        self.held_on = normalized(self.held_on, self.held_on_precision)
+        super().save(*args, **kwargs)
+
     def clean(self):
         errors = {}
+        self.held_on = normalized(self.held_on, self.held_on_precision)
+        if not is_exact(self.held_on_precision) and (self.starts_at or self.ends_at):
+            errors["starts_at"] = (
+                "開催日が月や年度までしか分からないときは、時刻は空欄にしてください"
+                "（日の分からない時刻は、カレンダーに載せられません）。"
+            )
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = "終了時刻は開始時刻より後にしてください。"
         if self.ends_at and not self.starts_at:
@@ -651,7 +713,7 @@ class Meeting(CalendarSequence):
             later = self.replaced_by
             if later.council_id != self.council_id:
                 errors["replaced_by"] = "延期後の会議は、同じ協議体の会議から選んでください。"
-            elif self.held_on and later.held_on < self.held_on:
+            elif self.held_on and later.last_possible_day < self.held_on:
                 errors["replaced_by"] = (
                     "延期後の会議は、この会議より後の日付の会議を選んでください。"
                 )
@@ -676,8 +738,41 @@ class Meeting(CalendarSequence):
 
     @property
     def when(self) -> str:
-        """令和8年12月15日(火) 10:00〜12:00, or the date alone."""
+        """令和8年12月15日(火) 10:00〜12:00, the date alone, or only as much of
+        the date as is known: 令和元年5月, 令和元年度."""
+        if not is_exact(self.held_on_precision):
+            return format_partial(self.held_on, self.held_on_precision)
         return when_label(self.held_on, self.starts_at, self.ends_at)
+
+    @property
+    def date_label(self) -> str:
+        """The date without the time, only as far as it is known."""
+        return format_partial(self.held_on, self.held_on_precision)
+
+    @property
+    def has_exact_day(self) -> bool:
+        return is_exact(self.held_on_precision)
+
+    @property
+    def last_possible_day(self) -> date:
+        """The last day the meeting may be on: its day, or the end of its month
+        or 年度."""
+        if self.held_on_precision == DatePrecision.MONTH:
+            following = (self.held_on.replace(day=28) + timedelta(days=4)).replace(day=1)
+            return following - timedelta(days=1)
+        if self.held_on_precision == DatePrecision.FISCAL_YEAR:
+            return date(fiscal_year(self.held_on) + 1, 3, 31)
+        return self.held_on
+
+    @property
+    def day_to_follow(self) -> bool:
+        """Known only to its month or 年度, and that period is not over: its
+        day is still to be fixed (for a past one, it is simply not recorded)."""
+        return not self.has_exact_day and not self.is_over(timezone.localdate())
+
+    def is_over(self, today: date) -> bool:
+        """Whether its last possible day has passed (see not_over)."""
+        return self.last_possible_day < today
 
     @property
     def place_label(self) -> str:
@@ -690,31 +785,165 @@ class Meeting(CalendarSequence):
 
     def starts(self) -> datetime | None:
         """The aware start, in Japan time; None for a meeting without a time."""
-        if self.starts_at is None:
+        if self.starts_at is None or not self.has_exact_day:
             return None
         return timezone.make_aware(datetime.combine(self.held_on, self.starts_at))
 
     def ends(self) -> datetime | None:
-        if self.ends_at is None:
+        if self.ends_at is None or not self.has_exact_day:
             return None
         return timezone.make_aware(datetime.combine(self.held_on, self.ends_at))
 
 
-class AgendaKind(models.TextChoices):
-    REPORT = "report", "報告"
-    INFORMATION = "information", "情報共有"
-    CASE = "case", "事例発表"
-    DISCUSSION = "discussion", "意見交換"
-    DECISION = "decision", "協議"
-    TRAINING = "training", "講演・研修"
-    OTHER = "other", "その他"
+class MeetingParticipantQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(member__isnull=False)
+
+    def guests(self):
+        return self.filter(member__isnull=True)
+
+
+class MeetingParticipant(models.Model):
+    """One who took part in a meeting, in the order staff list them: a
+    standing member (構成員, shown by its organisation only, as everywhere), or
+    a guest for this meeting alone, whose name shows only when staff say so."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="participants"
+    )
+    member = models.ForeignKey(
+        CouncilMember,
+        verbose_name="構成員",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="構成員でない参加者（ゲスト・講師など）のときは空欄にし、氏名・名称を書きます。",
+    )
+    name = models.CharField(
+        "氏名・名称（構成員以外）",
+        max_length=100,
+        blank=True,
+        help_text="例: 総社市長寿介護課、山田 花子",
+    )
+    affiliation = models.CharField(
+        "所属・立場",
+        max_length=100,
+        blank=True,
+        help_text="例: 講師、移動販売の事業者、オブザーバー、代理出席",
+    )
+    publish_name = models.BooleanField(
+        "氏名・名称を公開する",
+        default=False,
+        help_text="個人の氏名は、本人が公開に同意したときだけ選びます。"
+        "選ばないと、公開ページには所属・立場だけが載ります。",
+    )
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = MeetingParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "会議の参加者"
+        verbose_name_plural = "会議の参加者"
+        ordering = ["meeting", "display_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(member__isnull=False) | ~Q(name="") | ~Q(affiliation=""),
+                name="meeting_participant_says_who",
+                violation_error_message=(
+                    "構成員を選ぶか、構成員以外の参加者の氏名・名称か所属・立場を入力してください。"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(member__isnull=True) | Q(name=""),
+                name="meeting_participant_member_has_no_name",
+                violation_error_message=(
+                    "構成員を選んだときは、氏名・名称の欄は空欄にしてください。"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=Q(member__isnull=False),
+                name="meeting_participant_member_once",
+                violation_error_message="同じ構成員が2回選ばれています。",
+            ),
+        ]
+
+    def __str__(self):
+        if self.member_id is not None:
+            return self.member.organisation
+        return self.name or self.affiliation
+
+    def clean(self):
+        errors = {}
+        if self.member_id is not None and self.name.strip():
+            errors["name"] = (
+                "構成員を選んだときは、氏名・名称の欄は空欄にしてください"
+                "（構成員は団体名で載ります）。"
+            )
+        elif self.member_id is None and not (self.name.strip() or self.affiliation.strip()):
+            errors["name"] = (
+                "構成員を選ぶか、構成員以外の参加者の氏名・名称か所属・立場を入力してください。"
+            )
+        if self.publish_name and not self.name.strip() and "name" not in errors:
+            errors["publish_name"] = "公開する氏名・名称を入力してください。"
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_guest(self) -> bool:
+        return self.member_id is None
+
+    @property
+    def public_name(self) -> str:
+        """What the public page may call them: a member's organisation, a
+        guest's name only where staff chose to publish it, else ''."""
+        if self.member_id is not None:
+            return self.member.organisation
+        return self.name if self.publish_name else ""
+
+
+class AgendaItemKindManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class AgendaItemKind(models.Model):
+    """What kind of item an agenda item is (報告, 協議, 事業説明 …): a list
+    staff extend with the words their council uses."""
+
+    name = models.CharField(
+        "種類の名前", max_length=30, unique=True, help_text="例: 報告、協議、事業説明"
+    )
+    display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = AgendaItemKindManager()
+
+    class Meta:
+        verbose_name = "議題の種類"
+        verbose_name_plural = "議題の種類"
+        ordering = ["display_order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
 
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name="会議", on_delete=models.CASCADE, related_name="agenda_items"
     )
-    kind = models.CharField("種類", max_length=20, choices=AgendaKind)
+    kind = models.ForeignKey(
+        AgendaItemKind,
+        verbose_name="種類",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        help_text="分からないときは空欄のままにします。",
+    )
     title = models.CharField("内容", max_length=200)
     display_order = models.PositiveIntegerField("表示順", default=0)
 
@@ -724,7 +953,7 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "display_order", "pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()}「{self.title}」"
+        return f"{self.kind.name}「{self.title}」" if self.kind_id else self.title
 
 
 def material_path(instance, filename):
@@ -796,6 +1025,12 @@ class AnnualPlanItem(models.Model):
 
     plan = models.ForeignKey(
         AnnualPlan, verbose_name="年間計画", on_delete=models.CASCADE, related_name="items"
+    )
+    group = models.CharField(
+        "区分（大項目）",
+        max_length=100,
+        blank=True,
+        help_text="業務内容をまとめる見出し。続く行に同じ区分を入れると、表で一つにまとまります。",
     )
     title = models.CharField("業務内容", max_length=100)
     apr = _month_field(4)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
-from councils.models import AgendaItem, Council, Meeting, MeetingStatus
+from councils.models import AgendaItem, Council, Meeting, MeetingStatus, not_over
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -23,7 +23,7 @@ from shakyo_portal.core.declarations.public import (
     SitemapSection,
     join_text,
 )
-from shakyo_portal.core.declarations.records import PersonalDataKind
+from shakyo_portal.core.declarations.records import ERASED_NAME, PersonalDataKind
 from shakyo_portal.staff import access
 from shakyo_portal.staff.audit import Tracked
 from shakyo_portal.staff.roles import CONTENT, OFFICE, C, ModelRule, R, by_council
@@ -121,12 +121,16 @@ ROLE_RULES = {
     # Representatives' names are published only with consent.
     "councils.councilmember": by_council("council", personal=True),
     "councils.meeting": by_council("council"),
+    # A guest's name is published only when staff say so.
+    "councils.meetingparticipant": by_council("meeting__council", personal=True),
+    # One list for every council: the office keeps it, everyone else chooses from it.
+    "councils.agendaitemkind": ModelRule(roles=CONTENT),
     "councils.agendaitem": by_council("meeting__council"),
     "councils.meetingmaterial": by_council("meeting__council"),
     "councils.annualplan": by_council("council"),
     "councils.annualplanitem": by_council("plan__council"),
 }
-AUDITED = {"councils.councilmember": Tracked()}
+AUDITED = {"councils.councilmember": Tracked(), "councils.meetingparticipant": Tracked()}
 
 # --- personal data --------------------------------------------------------------------
 
@@ -151,9 +155,24 @@ PERSONAL_DATA = (
         keeps="構成団体は協議体の記録のために残し、代表者の氏名だけを消します。",
         related=("council",),
     ),
+    PersonalDataKind(
+        label="協議体の会議の参加者（構成員以外）",
+        model_label="councils.meetingparticipant",
+        order=55,
+        names=("name",),
+        context=("meeting", "affiliation"),
+        disclosed=("meeting", "name", "affiliation", "publish_name", "display_order"),
+        erased={"name": ERASED_NAME, "publish_name": False},
+        deletable=True,
+        keeps="所属・立場は会議の記録のために残し、氏名を消して非公開にします。",
+        related=("meeting__council",),
+    ),
 )
 NO_RETENTION = {
     "councils.councilmember": "the council's record of who took part; a name is erased on request",
+    "councils.meetingparticipant": (
+        "the meeting's record of who took part; a guest's name is erased on request"
+    ),
 }
 
 # --- the admin's front page -----------------------------------------------------------
@@ -170,8 +189,9 @@ def meetings_box(user) -> Box | None:
         return None
     today = timezone.localdate()
     until = today + timedelta(days=UPCOMING_DAYS)
+    # A meeting known only to this month or 年度 is still coming (not_over).
     coming = access.visible(
-        user, Meeting.objects.filter(held_on__range=(today, until), status__in=NOT_HELD)
+        user, Meeting.objects.filter(not_over(today), held_on__lte=until, status__in=NOT_HELD)
     )
     total = coming.count()
     meetings = coming.select_related("council").order_by("held_on", "starts_at", "pk")[:SHOWN]
@@ -206,3 +226,9 @@ DASHBOARD = (DashboardBox(meetings_box, order=30),)
 # --- demo data ------------------------------------------------------------------------
 
 DEMO = (DemoPart("demo_councils", order=50),)
+
+# --- CSV imports (councils/imports.py) -------------------------------------------------
+
+from councils.imports import COUNCILS, LIFE_AREAS  # noqa: E402  (appended apart)
+
+IMPORTS = (LIFE_AREAS, COUNCILS)

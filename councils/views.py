@@ -98,6 +98,7 @@ def council_detail(request, slug):
     plans = list(council.annual_plans.all())
     plan = chosen_plan(plans, request.GET.get("plan", ""), today)
     coming_dates = council.coming_dates(coming, today=today)
+    rows = plan_rows(plan)
     return render(
         request,
         "councils/council_detail.html",
@@ -113,7 +114,9 @@ def council_detail(request, slug):
             "archive": archive,
             "plans": plans,
             "plan": plan,
-            "plan_rows": plan_rows(plan),
+            "plan_rows": rows,
+            "plan_groups": plan_groups(rows),
+            "plan_has_groups": any(row[0].group.strip() for row in rows),
             "plan_months": MONTHS_IN_FISCAL_ORDER,
         },
     )
@@ -128,6 +131,21 @@ def plan_rows(plan) -> list:
         spans = item.spans()
         rows.append((item, spans, any(span.text for span in spans)))
     return rows
+
+
+def plan_groups(rows) -> list[tuple[str, list]]:
+    """The rows in runs as the table shows them: consecutive rows under the
+    same 区分 make one run, under one heading; rows without one make runs of
+    their own, shown as before. Staff's order decides, so a 区分 that comes
+    back later in the list is a second run, not rows moved up."""
+    runs: list[tuple[str, list]] = []
+    for row in rows:
+        group = row[0].group.strip()
+        if runs and runs[-1][0] == group:
+            runs[-1][1].append(row)
+        else:
+            runs.append((group, [row]))
+    return runs
 
 
 def chosen_plan(plans, requested: str, today):

@@ -18,7 +18,7 @@ from coordinators.models import (
 )
 from councils.models import (
     AgendaItem,
-    AgendaKind,
+    AgendaItemKind,
     AnnualPlan,
     AnnualPlanItem,
     Council,
@@ -48,7 +48,7 @@ from salons.models import (
     SalonActivityType,
     TargetGroup,
 )
-from shakyo_portal.core.models import Office, SiteProfile
+from shakyo_portal.core.models import Office, OfficeHoursPeriod, SiteProfile
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -95,13 +95,26 @@ class SiteProfileFactory(factory.django.DjangoModelFactory):
 class OfficeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Office
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"地域福祉課{n}")
     phone = "0866-00-1234"
     fax = "0866-00-1235"
     email = factory.Sequence(lambda n: f"office{n}@example.jp")
-    opens_at = datetime.time(8, 30)
-    closes_at = datetime.time(17, 15)
+
+    @factory.post_generation
+    def hours(obj, create, extracted, **kwargs):
+        """(opens, closes) on 月〜金 (8:30〜17:15 unless given), or a list of
+        (weekday, opens, closes) for any other timetable."""
+        if not create:
+            return
+        if extracted is None or isinstance(extracted, tuple):
+            opens, closes = extracted or (datetime.time(8, 30), datetime.time(17, 15))
+            extracted = [(day, opens, closes) for day in range(5)]
+        OfficeHoursPeriod.objects.bulk_create(
+            OfficeHoursPeriod(office=obj, weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in extracted
+        )
 
 
 class ActivityTypeFactory(factory.django.DjangoModelFactory):
@@ -399,7 +412,8 @@ class AgendaItemFactory(factory.django.DjangoModelFactory):
         model = AgendaItem
 
     meeting = factory.SubFactory(MeetingFactory)
-    kind = AgendaKind.REPORT
+    # The kinds the migration creates are gone after a test that flushes.
+    kind = factory.LazyFunction(lambda: AgendaItemKind.objects.get_or_create(name="報告")[0])
     title = factory.Sequence(lambda n: f"報告事項{n}")
 
 

@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from councils.models import (
-    AgendaKind,
+    AgendaItemKind,
     LifeAreaKind,
     MeetingFormat,
     MeetingMaterial,
+    MeetingParticipant,
     MeetingRule,
     MeetingStatus,
     MemberRole,
@@ -39,6 +40,10 @@ from tests.salons.crafted import pdf
 
 SECRET = "ひみつの職員メモ"
 HIDDEN_NAME = "同意なし 秘蔵"
+
+
+def kind(name):
+    return AgendaItemKind.objects.get_or_create(name=name)[0]
 
 
 def month_day(today, months_back, day=10):
@@ -167,9 +172,12 @@ def build_councils(*, office=None, districts=None):
         guests="市長寿介護課、地域住民",
         minutes="買い物支援について話し合いました。\n\n次回は移動販売の事業者を招きます。",
     )
-    past["held"].attendees.set([members["chair"], members["coop"]])
-    AgendaItemFactory(meeting=past["held"], kind=AgendaKind.REPORT, title="見守り活動の報告")
-    AgendaItemFactory(meeting=past["held"], kind=AgendaKind.DISCUSSION, title="買い物支援")
+    for order, member in enumerate([members["chair"], members["coop"]], start=1):
+        MeetingParticipant.objects.create(
+            meeting=past["held"], member=member, display_order=order * 10
+        )
+    AgendaItemFactory(meeting=past["held"], kind=kind("報告"), title="見守り活動の報告")
+    AgendaItemFactory(meeting=past["held"], kind=kind("意見交換"), title="買い物支援")
     document = pdf()
     MeetingMaterial.objects.create(
         meeting=past["held"],
@@ -199,7 +207,7 @@ def build_councils(*, office=None, districts=None):
     )
     # Postponed from last month to next week: both stay, and link to each other.
     coming = meeting(local, today + datetime.timedelta(days=7), number=3)
-    AgendaItemFactory(meeting=coming, kind=AgendaKind.INFORMATION, title="移動販売の停留所")
+    AgendaItemFactory(meeting=coming, kind=kind("情報共有"), title="移動販売の停留所")
     past["postponed"] = meeting(
         local,
         month_day(today, 1),
@@ -281,4 +289,123 @@ def public_pages(world):
         ("meeting-called-off", world.called_off.get_absolute_url()),
         ("district-with-council", world.kiyone.get_absolute_url()),
         ("sub-district-with-council", world.sub.get_absolute_url()),
+    ]
+
+
+def build_known_in_part(office=None):
+    """A council whose records are what councils often publish: a meeting known
+    only to last 年度, one known only to this month (its day still being
+    arranged), one this 年度 with no month, a past exact one with guests in
+    staff's order, an agenda kind staff added, an item with no kind, and an
+    annual plan whose rows sit under 区分."""
+    today = timezone.localdate()
+    fy = fiscal_year(today)
+    council = CouncilFactory(
+        name="報告会を開く協議体",
+        reading="ほうこくかい",
+        slug="hokokukai",
+        life_area=LifeAreaFactory(name="報告会の圏域", slug="hokokukai-area"),
+        meeting_rule=MeetingRule.IRREGULAR,
+        meeting_week=None,
+        meeting_weekday=None,
+        office=office,
+    )
+    chair = CouncilMemberFactory(
+        council=council,
+        organisation="報告会地区社協",
+        position=Position.CHAIR,
+        representative_name="同意済 公子",
+        consented=True,
+        display_order=20,
+    )
+    club = CouncilMemberFactory(
+        council=council,
+        organisation="老人クラブ",
+        representative_name=HIDDEN_NAME,
+        display_order=10,
+    )
+
+    def meeting(**fields):
+        fields.setdefault("starts_at", None)
+        fields.setdefault("ends_at", None)
+        fields.setdefault("staff_notes", SECRET)
+        return MeetingFactory(council=council, **fields)
+
+    last_year = meeting(
+        held_on=datetime.date(fy - 1, 9, 20),
+        held_on_precision="fiscal_year",
+        number=2,
+        status=MeetingStatus.HELD,
+        place="報告会の公民館",
+    )
+    this_month = meeting(
+        held_on=today.replace(day=1),
+        held_on_precision="month",
+        number=None,
+        title="見守りの学習会",
+        place="",
+    )
+    this_year = meeting(
+        held_on=datetime.date(fy, 4, 1),
+        held_on_precision="fiscal_year",
+        number=None,
+        title="支え合い報告会",
+        place="",
+    )
+    exact = meeting(
+        held_on=month_day(today, 3),
+        starts_at=datetime.time(10, 0),
+        ends_at=datetime.time(12, 0),
+        number=1,
+        status=MeetingStatus.HELD,
+        guests="地域住民 10人ほど",
+    )
+    # Staff's order, guests among the members, not the order they were typed in.
+    rows = [
+        dict(member=chair, display_order=30),
+        dict(name="移動販売 まるやま", affiliation="移動販売の事業者", publish_name=True,
+             display_order=20),
+        dict(name=f"非公開 講師{SECRET}", affiliation="講師", display_order=40),
+        dict(member=club, affiliation="代理出席", display_order=10),
+        dict(name=f"名のみ {SECRET}", display_order=50),
+    ]  # fmt: skip
+    participants = [MeetingParticipant.objects.create(meeting=exact, **row) for row in rows]
+    AgendaItemFactory(
+        meeting=exact, kind=kind("事業説明"), title="整備事業の説明", display_order=20
+    )
+    AgendaItemFactory(meeting=exact, kind=None, title="種類のない議題", display_order=10)
+    AgendaItemFactory(meeting=exact, kind=kind("報告"), title="同じ順の後の議題", display_order=20)
+
+    plan = AnnualPlanFactory(council=council, fiscal_year=fy)
+    for order, (group, title) in enumerate(
+        [
+            ("協議体の運営", "定例会"),
+            ("協議体の運営", "第2層との連携"),
+            ("", "区分のない行"),
+            ("普及・啓発", "社協だより"),
+            ("協議体の運営", "ふたたび運営"),
+        ],
+        start=1,
+    ):
+        AnnualPlanItemFactory(plan=plan, group=group, title=title, display_order=order)
+    return SimpleNamespace(
+        today=today,
+        council=council,
+        chair=chair,
+        club=club,
+        last_year=last_year,
+        this_month=this_month,
+        this_year=this_year,
+        exact=exact,
+        participants=participants,
+        plan=plan,
+    )
+
+
+def known_in_part_pages(part):
+    return [
+        ("council-known-in-part", part.council.get_absolute_url()),
+        ("meeting-fiscal-year", part.last_year.get_absolute_url()),
+        ("meeting-this-month", part.this_month.get_absolute_url()),
+        ("meeting-with-guests", part.exact.get_absolute_url()),
     ]

@@ -10,12 +10,14 @@ from django.urls import reverse
 
 from councils.models import (
     AgendaItem,
+    AgendaItemKind,
     AnnualPlan,
     AnnualPlanItem,
     Council,
     CouncilMember,
     Meeting,
     MeetingMaterial,
+    MeetingParticipant,
 )
 from tests.factories import (
     AgendaItemFactory,
@@ -28,7 +30,7 @@ from tests.factories import (
 )
 from tests.salons.crafted import pdf, pdf_with_javascript, png, upload
 
-MODELS = ["lifearea", "council", "councilmember", "meeting", "annualplan"]
+MODELS = ["lifearea", "council", "councilmember", "meeting", "annualplan", "agendaitemkind"]
 
 
 @pytest.fixture
@@ -36,7 +38,7 @@ def records(db):
     council = CouncilFactory(name="総社中学校区 圏域地域包括ケア会議", slug="soja-chu")
     member = CouncilMemberFactory(council=council, organisation="総社地区社協")
     meeting = MeetingFactory(council=council, held_on=datetime.date(2025, 6, 17))
-    meeting.attendees.add(member)
+    MeetingParticipant.objects.create(meeting=meeting, member=member)
     AgendaItemFactory(meeting=meeting)
     AnnualPlanItemFactory(plan=AnnualPlanFactory(council=council, fiscal_year=2026))
     return council
@@ -153,7 +155,7 @@ def test_add_a_council_with_its_members(superuser, db):
         ({"meeting_week": ""}, "第何週かを1〜5から選んでください。", None),
         ({"meeting_week": "6"}, "5 以下", "6"),
         ({"meeting_weekday": ""}, "曜日を選んでください。", None),
-        ({"meeting_starts_at": "朝"}, "時間を正しく入力してください。", "朝"),
+        ({"meeting_starts_at": "朝"}, "時刻は「10:00」のように入力してください。", "朝"),
         ({"slug": "日本語"}, "半角", "日本語"),
         (
             {"members-0-term_end": "2024-03-31"},
@@ -213,9 +215,12 @@ def meeting_form(council, **overrides):
         "participant_count": "",
         "minutes": "",
         "staff_notes": "職員メモ",
+        "held_on_precision": "day",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
         "agenda_items-TOTAL_FORMS": "1",
         "agenda_items-INITIAL_FORMS": "0",
-        "agenda_items-0-kind": "report",
+        "agenda_items-0-kind": str(AgendaItemKind.objects.get_or_create(name="報告")[0].pk),
         "agenda_items-0-title": "見守り活動の報告",
         "agenda_items-0-display_order": "0",
         "materials-TOTAL_FORMS": "0",
@@ -234,14 +239,30 @@ def with_material(data, name, content, title="会議次第"):
     }
 
 
+def with_participants(data, *rows):
+    """Participant rows as the inline posts them: (member pk or "", name, affiliation, public)."""
+    data = data | {"participants-TOTAL_FORMS": str(len(rows))}
+    for n, (member, name, affiliation, public) in enumerate(rows):
+        data |= {
+            f"participants-{n}-member": member,
+            f"participants-{n}-name": name,
+            f"participants-{n}-affiliation": affiliation,
+            f"participants-{n}-display_order": str((n + 1) * 10),
+        }
+        if public:
+            data[f"participants-{n}-publish_name"] = "on"
+    return data
+
+
 def test_add_a_meeting_with_agenda_and_a_pdf(superuser, records):
     member = records.members.get()
     document = pdf()  # Pillow dates each PDF it writes: keep this one
-    data = with_material(meeting_form(records, attendees=[member.pk]), "次第.pdf", document)
+    data = with_participants(meeting_form(records), (member.pk, "", "", False))
+    data = with_material(data, "次第.pdf", document)
     response = superuser.post(reverse("admin:councils_meeting_add"), data)
     assert response.status_code == 302, response.content.decode()
     meeting = Meeting.objects.get(held_on=datetime.date(2026, 12, 15))
-    assert list(meeting.attendees.all()) == [member]
+    assert [p.member for p in meeting.participants.all()] == [member]
     assert meeting.agenda_items.get().title == "見守り活動の報告"
     material = meeting.materials.get()
     assert material.size == len(document)
@@ -282,10 +303,15 @@ def test_a_material_that_is_not_a_clean_pdf_is_refused(superuser, records, name,
         ({"ends_at": "09:30"}, "終了時刻は開始時刻より後にしてください。", "09:30"),
         ({"starts_at": ""}, "終了時刻を入れるときは開始時刻も入力してください。", None),
         ({"status": "cancelled"}, "中止・延期のときは理由を入力してください。", None),
-        ({"held_on": "2026-02-30"}, "日付を正しく入力してください。", "2026-02-30"),
+        ({"held_on": "2026-02-30"}, "「2026-02-30」という日付はありません。", "2026-02-30"),
         ({"participant_count": "-3"}, "0 以上", "-3"),
         ({"participant_count": "20000"}, "10000 以下", "20000"),
         ({"agenda_items-0-kind": "party"}, "正しく選択してください。", None),
+        (
+            {"held_on_precision": "month", "held_on": "2026-12-15"},
+            "開催日が月や年度までしか分からないときは、時刻は空欄にしてください",
+            "10:00",
+        ),
     ],
 )
 def test_bad_meeting_input_is_refused_in_japanese(superuser, records, overrides, message, kept):
@@ -301,10 +327,11 @@ def test_bad_meeting_input_is_refused_in_japanese(superuser, records, overrides,
     assert AgendaItem.objects.count() == 1
 
 
-def test_attendees_are_chosen_from_the_meetings_own_council(superuser, records):
+def test_participants_are_chosen_from_the_meetings_own_council(superuser, records):
     stranger = CouncilMemberFactory(organisation="よその協議体の団体")
     response = superuser.post(
-        reverse("admin:councils_meeting_add"), meeting_form(records, attendees=[stranger.pk])
+        reverse("admin:councils_meeting_add"),
+        with_participants(meeting_form(records), (stranger.pk, "", "", False)),
     )
     assert response.status_code == 200
     assert "正しく選択してください。" in response.content.decode()
@@ -315,7 +342,10 @@ def test_attendees_are_chosen_from_the_meetings_own_council(superuser, records):
     assert "総社地区社協（地域の活動者）" in html
     assert "よその協議体の団体" not in html
     add = superuser.get(reverse("admin:councils_meeting_add")).content.decode()
-    assert "協議体を選んで一度保存すると、その構成員から選べます。" in add
+    assert "一度保存すると選べるようになります" in add
+    # The council's own link (?council=) offers its members before any save.
+    add = superuser.get(reverse("admin:councils_meeting_add"), {"council": records.pk})
+    assert "総社地区社協（地域の活動者）" in add.content.decode()
 
 
 def test_a_postponed_meeting_points_at_a_later_one_of_the_same_council(superuser, records):

@@ -8,7 +8,12 @@ its phone version, the archive's second page, the district page's section.
 
 from django.test import Client
 
-from tests.councils.scenario import build_councils, public_pages
+from tests.councils.scenario import (
+    build_councils,
+    build_known_in_part,
+    known_in_part_pages,
+    public_pages,
+)
 from tests.test_html_validity import LARGE_BLACK, check_pages, vnu_command
 
 
@@ -28,7 +33,7 @@ def test_council_pages_are_valid_html(db, tmp_path):
     command = vnu_command()
     written = render(tmp_path, [("councils-empty", "/councils/")])
     world = build_councils()
-    pages = public_pages(world)
+    pages = public_pages(world) + known_in_part_pages(build_known_in_part(world.office))
     written |= render(tmp_path, pages)
     large = [(f"{name}-xlarge-black", path) for name, path in pages if "council" in name][:4]
     written |= render(tmp_path, large, LARGE_BLACK)

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from councils.models import (
+    AgendaItem,
     AnnualPlan,
     Council,
     CouncilMember,
@@ -17,6 +18,7 @@ from councils.models import (
     LifeArea,
     Meeting,
     MeetingFormat,
+    MeetingParticipant,
     MeetingStatus,
 )
 from shakyo_portal.core.fiscal import fiscal_year
@@ -151,3 +153,25 @@ def test_the_demo_pages_render(resident, loaded):
     for meeting in Meeting.objects.all():
         assert resident.get(meeting.get_absolute_url()).status_code == 200
     assert resident.get("/districts/kiyone/").status_code == 200
+
+
+def test_the_demo_shows_meetings_as_councils_publish_them(resident, loaded):
+    """A meeting known only to its 年度, one only to its month, guests, a kind
+    staff added, an item with no kind, and a plan whose rows sit under 区分."""
+    yearly = Meeting.objects.get(held_on_precision="fiscal_year")
+    html = resident.get(yearly.get_absolute_url()).content.decode()
+    assert "<dt>日時</dt><dd>令和6年度</dd>" in html
+    monthly = Meeting.objects.get(held_on_precision="month")
+    assert monthly.when == "令和8年12月"
+    talk = MeetingParticipant.objects.filter(member__isnull=True).first().meeting
+    html = resident.get(talk.get_absolute_url()).content.decode()
+    assert "<li>講師（認知症地域支援推進員）</li>" in html
+    assert "高橋 みどり" not in html
+    assert '<li>総社市長寿介護課<span class="muted">（オブザーバー）</span></li>' in html
+    explained = Meeting.objects.get(agenda_items__kind__name="事業説明")
+    html = resident.get(explained.get_absolute_url()).content.decode()
+    assert '<span class="council-agenda__kind">事業説明</span>' in html
+    assert AgendaItem.objects.filter(kind__isnull=True).exists()
+    html = resident.get("/councils/seikatsu-shien/?plan=2026").content.decode()
+    assert '<th scope="rowgroup" rowspan="2">協議体の運営</th>' in html
+    assert '<th scope="row" colspan="2">担当者の作業</th>' in html

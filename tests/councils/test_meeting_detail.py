@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from councils.models import MeetingMaterial, MeetingStatus
+from councils.models import MeetingMaterial, MeetingParticipant, MeetingStatus
 from tests.councils.scenario import HIDDEN_NAME, SECRET, build_councils
 from tests.factories import (
     AgendaItemFactory,
@@ -146,7 +146,10 @@ def test_query_count_does_not_grow(resident, world, shell_queries, django_assert
     def make(n):
         for _ in range(n):
             AgendaItemFactory(meeting=meeting)
-            meeting.attendees.add(CouncilMemberFactory(council=world.local))
+            MeetingParticipant.objects.create(
+                meeting=meeting, member=CouncilMemberFactory(council=world.local)
+            )
+            MeetingParticipant.objects.create(meeting=meeting, name="来賓", publish_name=True)
             MeetingMaterial.objects.create(
                 meeting=meeting,
                 title="資料",
@@ -161,8 +164,8 @@ def test_query_count_does_not_grow(resident, world, shell_queries, django_assert
             )
 
     make(2)
-    # the shell's, then the meeting (+council, area, replacement), agenda,
-    # materials, attending members, the meetings it replaces
+    # the shell's, then the meeting (+council, area, replacement), agenda (+kinds),
+    # materials, participants (+members), the meetings it replaces
     with django_assert_max_num_queries(shell_queries + 5):
         resident.get(meeting.get_absolute_url())
     make(20)

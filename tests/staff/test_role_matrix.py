@@ -81,6 +81,8 @@ EXPECTED = {
     "councils.councilmember": {A: "vacde", OF: "vacde", D: "-", C: "vacd", R: "v"},
     "councils.meeting": COUNCIL,
     "councils.annualplan": COUNCIL,
+    # One list of agenda kinds for every council: the office keeps it.
+    "councils.agendaitemkind": CONTENT,
     # News: registrations come only from the public form.
     "news.category": CONTENT,
     "news.post": CONTENT,
