@@ -120,6 +120,7 @@ class CouncilAdmin(admin.ModelAdmin):
                     "meeting_ends_at",
                     "meeting_as_a_rule",
                     "meeting_place",
+                    "meeting_on_closed_days",
                     "schedule_label",
                 ],
                 "description": (

@@ -67,6 +67,7 @@ class CouncilAdminForm(forms.ModelForm):
             "meeting_ends_at",
             "meeting_as_a_rule",
             "meeting_place",
+            "meeting_on_closed_days",
         ]
 
     def clean_meeting_months(self):

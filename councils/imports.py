@@ -36,6 +36,7 @@ COUNCILS = CsvImport(
         "meeting_ends_at",
         "meeting_as_a_rule",
         "meeting_place",
+        "meeting_on_closed_days",
         "office",
         "is_public",
         "display_order",

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from districts.models import District
+from shakyo_portal.core import office_hours
 from shakyo_portal.core.calendars import CalendarSequence, sequence_field
 from shakyo_portal.core.dates import format_date, format_period, format_time
 from shakyo_portal.core.fields import KanaReadingField
@@ -86,6 +87,15 @@ class MeetingRule(models.TextChoices):
 UPCOMING_SHOWN = 3
 
 
+class ClosedDays(models.TextChoices):
+    """What the rule's expected dates do on a day the office is closed for a 祝日
+    or 年末年始: a council may meet then, but most do not."""
+
+    SKIP = "skip", "予定に入れない"
+    MARK = "mark", "予定に入れ、祝日・年末年始にあたると書き添える"
+    HOLD = "hold", "その日も開催する（書き添えない）"
+
+
 class CouncilQuerySet(models.QuerySet):
     def public(self):
         return self.filter(is_public=True)
@@ -109,11 +119,11 @@ class CouncilQuerySet(models.QuerySet):
         )
 
     def for_index(self):
-        """/councils/: 3 queries (councils with their area; the areas' public
-        districts; each council's next meetings)."""
+        """/councils/: 3 queries (councils with their area and office; the areas'
+        public districts; each council's next meetings)."""
         return (
             self.public()
-            .select_related("life_area")
+            .select_related("life_area", "office")
             .prefetch_related(
                 Prefetch(
                     "life_area__districts",
@@ -168,6 +178,9 @@ class ComingDate:
     starts_at: time | None
     ends_at: time | None
     meeting: "Meeting | None" = None
+    # An expected date on a 祝日 or in the office's 年末年始, for a council that
+    # asked for such dates to be marked: 「祝日（勤労感謝の日）」, 「年末年始」.
+    closure: str = ""
 
     @property
     def is_expected(self) -> bool:
@@ -245,6 +258,16 @@ class Council(models.Model):
         "「原則」と表示する", default=True, help_text="日程が変わることがあるとき。"
     )
     meeting_place = models.CharField("主な会場", max_length=100, blank=True)
+    meeting_on_closed_days = models.CharField(
+        "祝日・年末年始にあたる日",
+        max_length=10,
+        choices=ClosedDays,
+        default=ClosedDays.SKIP,
+        help_text=(
+            "定例会の決まりから計算した日（予定（目安））が、祝日や問合せ窓口の年末年始の"
+            "休業日にあたるときの扱い。登録した会議には関係しません。"
+        ),
+    )
     office = models.ForeignKey(
         Office,
         verbose_name="問合せ窓口",
@@ -347,21 +370,49 @@ class Council(models.Model):
             label += f" {format_time(self.meeting_starts_at)}〜"
         return label
 
+    def closure_on(self, day: date) -> str | None:
+        """「年末年始」 or the 祝日's name when `day` is one for this council's
+        office (the standard 12月29日〜1月3日 without an office), else None.
+        Needs the office selected, or it queries."""
+        if self.office_id is not None:
+            return self.office.holiday_or_year_end(day)
+        return office_hours.holiday_or_year_end(day)
+
     def expected_dates(self, *, start: date | None = None, count: int = 3) -> list[date]:
-        """The next dates the rule gives, from `start` (today) on; none when irregular."""
+        """The next dates the rule gives, from `start` (today) on; none when
+        irregular. Days on a 祝日 or in 年末年始 are left out unless the council
+        meets then (meeting_on_closed_days)."""
+        return [day for day, _ in self.expected_days(start=start, count=count)]
+
+    def expected_days(self, *, start: date | None = None, count: int = 3) -> list[tuple[date, str]]:
+        """(date, closure) for the rule's next dates: closure is 「祝日（…）」 or
+        「年末年始」 where the council asked to mark such days, else ""."""
         if self.meeting_rule == MeetingRule.IRREGULAR or self.meeting_weekday is None:
             return []
         try:
             months = self.months
         except ValueError:
             return []
-        return monthly_dates(
+        # A year of candidates more than asked for: skipped days (a Monday rule
+        # loses several a year to 祝日) must not shorten the list.
+        candidates = monthly_dates(
             weekday=self.meeting_weekday,
             week=self.meeting_week if self.meeting_rule == MeetingRule.NTH_WEEKDAY else None,
             start=start or timezone.localdate(),
-            count=count,
+            count=count + 12,
             months=months,
         )
+        rule = self.meeting_on_closed_days
+        days = []
+        for day in candidates:
+            closure = None if rule == ClosedDays.HOLD else self.closure_on(day)
+            if closure is None:
+                days.append((day, ""))
+            elif rule == ClosedDays.MARK:
+                days.append((day, closure if closure == "年末年始" else f"祝日（{closure}）"))
+            if len(days) == count:
+                break
+        return days
 
     def coming_dates(
         self, meetings, *, today: date | None = None, count: int = UPCOMING_SHOWN
@@ -390,13 +441,13 @@ class Council(models.Model):
                 if m.meeting.held_on_precision != DatePrecision.FISCAL_YEAR
             }
             expected = [
-                day
-                for day in self.expected_dates(start=today, count=missing + len(taken))
+                (day, closure)
+                for day, closure in self.expected_days(start=today, count=missing + len(taken))
                 if (day.year, day.month) not in taken
             ]
             entries += [
-                ComingDate(day, self.meeting_starts_at, self.meeting_ends_at)
-                for day in expected[:missing]
+                ComingDate(day, self.meeting_starts_at, self.meeting_ends_at, closure=closure)
+                for day, closure in expected[:missing]
             ]
         return sorted(entries, key=lambda entry: (entry.sort_day, entry.meeting is None))
 

@@ -7,7 +7,7 @@ asks for the councils that cover the district, so the query stays here.
 from django import template
 from django.utils import timezone
 
-from councils.models import Council, Meeting, MeetingStatus
+from councils.models import Council
 
 register = template.Library()
 
@@ -24,7 +24,7 @@ def district_councils(district):
     councils = list(
         Council.objects.public()
         .covering(district)
-        .select_related("life_area")
+        .select_related("life_area", "office")
         .with_upcoming()[:DISTRICT_COUNCILS_SHOWN]
     )
     return {
@@ -38,14 +38,20 @@ def district_councils(district):
 
 @register.inclusion_tag("councils/includes/coming_meetings.html")
 def coming_meetings(shown=COMING_MEETINGS_SHOWN):
-    """The next registered meetings of every public council (for the home
-    page): one query. Called-off ones are left out here; their councils' pages
-    and the calendar say so."""
-    meetings = (
-        Meeting.objects.public()
-        .upcoming()
-        .filter(status=MeetingStatus.SCHEDULED)
-        .select_related("council")
-        .order_by("held_on", "starts_at", "pk")[:shown]
-    )
-    return {"meetings": list(meetings)}
+    """Each public council's next date, as /councils/ gives it (for the home
+    page): registered meetings first, then the rules' 予定（目安）, soonest
+    first in each; two queries (the councils with their office, their next
+    meetings)."""
+    today = timezone.localdate()
+    councils = Council.objects.public().select_related("office").with_upcoming()
+    entries = [
+        (council, coming)
+        for council in councils
+        if (coming := council.next_date(council.upcoming_meetings, today=today)) is not None
+    ]
+    entries.sort(key=lambda entry: (entry[1].is_expected, entry[1].sort_day))
+    return {
+        "entries": entries[:shown],
+        "has_expected": any(coming.is_expected for _, coming in entries[:shown]),
+        "more": len(entries) > shown,
+    }

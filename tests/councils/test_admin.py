@@ -115,6 +115,7 @@ def council_form(**overrides):
         "meeting_ends_at": "12:00",
         "meeting_as_a_rule": "on",
         "meeting_place": "公民館",
+        "meeting_on_closed_days": "skip",
         "members-TOTAL_FORMS": "1",
         "members-INITIAL_FORMS": "0",
         "members-0-organisation": "老人クラブ連合会",

@@ -175,3 +175,20 @@ def test_the_demo_shows_meetings_as_councils_publish_them(resident, loaded):
     html = resident.get("/councils/seikatsu-shien/?plan=2026").content.decode()
     assert '<th scope="rowgroup" rowspan="2">協議体の運営</th>' in html
     assert '<th scope="row" colspan="2">担当者の作業</th>' in html
+
+
+def test_the_demo_marks_a_rule_date_in_the_year_end(loaded):
+    """The city council meets on odd months' first Friday: 1 January 2027 is
+    in 年末年始, not fixed yet, and the council asked for such days to be marked."""
+    from councils.models import Council
+
+    council = Council.objects.select_related("office").get(slug="seikatsu-shien")
+    coming = council.coming_dates(council.meetings.filter(held_on__gte=TODAY).exclude(status="held"), today=TODAY, count=3)
+    expected = [entry for entry in coming if entry.is_expected]
+    assert [(entry.on, entry.closure) for entry in expected][:1] == [
+        (datetime.date(2027, 1, 1), "年末年始")
+    ]
+    others = Council.objects.exclude(slug="seikatsu-shien").values_list(
+        "meeting_on_closed_days", flat=True
+    )
+    assert set(others) == {"skip"}

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from councils.models import Council, Layer, MeetingRule
+from councils.models import ClosedDays, Council, Layer, MeetingRule
 from shakyo_portal.core.fiscal import fiscal_year
 from shakyo_portal.core.recurrence import last_weekday, monthly_dates, nth_weekday
 
@@ -138,6 +138,9 @@ def council(**fields):
         "meeting_week": 3,
         "meeting_weekday": 1,
         "meeting_months": "",
+        # The bare rule: which days it skips for 祝日 and 年末年始 is tested in
+        # test_closed_days.py.
+        "meeting_on_closed_days": ClosedDays.HOLD,
     }
     return Council(**(base | fields))
 
