@@ -183,7 +183,9 @@ def test_the_demo_marks_a_rule_date_in_the_year_end(loaded):
     from councils.models import Council
 
     council = Council.objects.select_related("office").get(slug="seikatsu-shien")
-    coming = council.coming_dates(council.meetings.filter(held_on__gte=TODAY).exclude(status="held"), today=TODAY, count=3)
+    coming = council.coming_dates(
+        council.meetings.filter(held_on__gte=TODAY).exclude(status="held"), today=TODAY, count=3
+    )
     expected = [entry for entry in coming if entry.is_expected]
     assert [(entry.on, entry.closure) for entry in expected][:1] == [
         (datetime.date(2027, 1, 1), "年末年始")
