@@ -20,7 +20,7 @@ from django.utils import timezone
 from districts.models import District
 from shakyo_portal.core import office_hours
 from shakyo_portal.core.calendars import CalendarSequence, sequence_field
-from shakyo_portal.core.dates import format_date, format_period, format_time
+from shakyo_portal.core.dates import format_date, format_period, format_time, time_range_errors
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 from shakyo_portal.core.models import Office
@@ -320,12 +320,14 @@ class Council(models.Model):
             parse_months(self.meeting_months)
         except ValueError:
             errors["meeting_months"] = "開催する月は1〜12の数字をカンマで区切って入力してください。"
-        if (
-            self.meeting_starts_at
-            and self.meeting_ends_at
-            and self.meeting_ends_at <= self.meeting_starts_at
-        ):
-            errors["meeting_ends_at"] = "終了時刻は開始時刻より後にしてください。"
+        errors.update(
+            time_range_errors(
+                self.meeting_starts_at,
+                self.meeting_ends_at,
+                starts_field="meeting_starts_at",
+                ends_field="meeting_ends_at",
+            )
+        )
         if errors:
             raise ValidationError(errors)
 
@@ -752,10 +754,7 @@ class Meeting(CalendarSequence):
                 "開催日が月や年度までしか分からないときは、時刻は空欄にしてください"
                 "（日の分からない時刻は、カレンダーに載せられません）。"
             )
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = "終了時刻は開始時刻より後にしてください。"
-        if self.ends_at and not self.starts_at:
-            errors["starts_at"] = "終了時刻を入れるときは開始時刻も入力してください。"
+        errors.update(time_range_errors(self.starts_at, self.ends_at))
         if self.is_called_off and not self.status_reason.strip():
             errors["status_reason"] = "中止・延期のときは理由を入力してください。"
         if self.replaced_by_id is not None and self.replaced_by_id == self.pk:

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from councils.models import Council, Layer, LifeArea
 from districts.models import District
-from shakyo_portal.core.dates import format_date, format_time
+from shakyo_portal.core.dates import format_date, format_time, time_range_errors
 from shakyo_portal.core.fields import KanaReadingField
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_range
 from shakyo_portal.core.models import Office
@@ -377,13 +377,7 @@ class ActivityLog(models.Model):
                     f"活動日が{coordinator.display_name}さんの担当の期間"
                     f"（{coordinator.active_period_label}）の外です。"
                 )
-        if self.ends_at and not self.starts_at:
-            errors["starts_at"] = "終了時刻を入れるときは開始時刻も入力してください。"
-        elif self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = (
-                f"終了時刻（{format_time(self.ends_at)}）は開始時刻"
-                f"（{format_time(self.starts_at)}）より後にしてください。"
-            )
+        errors.update(time_range_errors(self.starts_at, self.ends_at))
         if (self.starts_at or self.ends_at) and not is_exact(self.date_precision):
             errors.setdefault(
                 "starts_at",

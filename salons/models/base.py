@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from shakyo_portal.core.dates import format_time
+from shakyo_portal.core.dates import format_time, time_range_errors
 from shakyo_portal.core.recurrence import Weekday
 
 # Sums of money are whole yen. Anything above this is a typing slip, not a budget.
@@ -89,6 +89,5 @@ class Schedule(models.Model):
                 validate_weeks_of_month(self.weeks_of_month)
             except ValidationError as error:
                 errors["weeks_of_month"] = error.messages[0]
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            errors["ends_at"] = "終了時刻は開始時刻より後にしてください。"
+        errors.update(time_range_errors(self.starts_at, self.ends_at))
         return errors

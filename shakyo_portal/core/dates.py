@@ -200,3 +200,19 @@ def parse_typed_date(text: str) -> date | None:
             code="weekday_mismatch",
         )
     return day
+
+
+# --- a time range on a form ------------------------------------------------------------
+
+
+def time_range_errors(
+    starts: time | None, ends: time | None, *, starts_field="starts_at", ends_field="ends_at"
+) -> dict[str, str]:
+    """The errors of an optional 開始〜終了 pair, for a model's clean(): an end
+    alone says nothing a page could show, and an end at or before the start is
+    a slip."""
+    if ends and not starts:
+        return {starts_field: "終了時刻を入れるときは開始時刻も入力してください。"}
+    if starts and ends and ends <= starts:
+        return {ends_field: "終了時刻は開始時刻より後にしてください。"}
+    return {}
