@@ -166,10 +166,9 @@ class ActivityLogAdminForm(forms.ModelForm):
             "coordinator": {"required": "コーディネーターを選んでください。"},
             "starts_at": {"invalid": "開始時刻は「10:00」のように入力してください。"},
             "ends_at": {"invalid": "終了時刻は「14:00」のように入力してください。"},
-            "date": {
-                "required": "活動日を入力してください。",
-                "invalid": "活動日は「2026-11-22」のように入力してください。",
-            },
+            # How to write one is the admin's message for every date kept with its
+            # precision (2021/2/6, 令和3年2月6日, 2019年5月, 令和元年度).
+            "date": {"required": "活動日を入力してください。"},
             "kind": {"required": "活動の種類を選んでください。"},
             "title": {"required": "件名を入力してください。"},
             "narrative": {"required": "内容を入力してください。"},

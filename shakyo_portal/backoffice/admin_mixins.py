@@ -24,6 +24,8 @@ from shakyo_portal.core.fields import (
     LenientDateField,
     LenientSplitDateTimeField,
     LenientTimeField,
+    PartialDateField,
+    PartialDatesFormMixin,
 )
 from shakyo_portal.core.precision import format_partial
 from shakyo_portal.core.slugs import slug_from_reading, unique_slug
@@ -33,6 +35,11 @@ HISTORY_TEMPLATE = "admin/staff/object_history.html"
 
 ADMIN_DATE_MESSAGE = (
     "日付は「2021/2/6」や「令和3年2月6日」のように、年・月・日の順に入力してください。"
+)
+# For a date kept with its precision: the month or 年度 alone is read too.
+ADMIN_PARTIAL_DATE_MESSAGE = (
+    f"{ADMIN_DATE_MESSAGE}月や年度までしか分からないときは「2019年5月」「2019.5」"
+    "「令和元年度」のようにも書けます。"
 )
 # In place of Django's admin defaults for these model fields: the same boxes and
 # calendar, read the way core.fields reads what people type. An admin's own
@@ -68,6 +75,12 @@ class AdminInputMixin:
             self.formfield_overrides[klass] = {**portal, **declared.get(klass, {})}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if _has_precision(self.model, db_field):
+            kwargs.setdefault("form_class", PartialDateField)
+            kwargs["error_messages"] = {
+                "invalid": ADMIN_PARTIAL_DATE_MESSAGE,
+                **kwargs.get("error_messages", {}),
+            }
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and _slug_from_reading(self.model, db_field.name):
             field.required = False
@@ -75,11 +88,11 @@ class AdminInputMixin:
         return field
 
     def get_form(self, request, obj=None, **kwargs):
-        return _filling_slug(super().get_form(request, obj, **kwargs))
+        return _with_precision(_filling_slug(super().get_form(request, obj, **kwargs)))
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = _filling_slug(formset.form)
+        formset.form = _with_precision(_filling_slug(formset.form))
         return formset
 
     def get_inlines(self, request, obj):
@@ -296,6 +309,33 @@ def _precision_field(model, name):
     except FieldDoesNotExist:
         return None
     return f"{name}_precision"
+
+
+def _has_precision(model, db_field) -> bool:
+    """Is this a date kept with its precision beside it (core.precision)?"""
+    if not isinstance(db_field, models.DateField) or isinstance(db_field, models.DateTimeField):
+        return False
+    try:
+        model._meta.get_field(f"{db_field.name}_precision")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+_FORMS_WITH_PRECISION = {}
+
+
+def _with_precision(form_class):
+    """The form with PartialDatesFormMixin in front, when its model keeps a
+    date's precision (made once per form class)."""
+    model = form_class._meta.model
+    if not any(_has_precision(model, field) for field in model._meta.concrete_fields):
+        return form_class
+    if form_class not in _FORMS_WITH_PRECISION:
+        _FORMS_WITH_PRECISION[form_class] = type(
+            form_class.__name__, (PartialDatesFormMixin, form_class), {}
+        )
+    return _FORMS_WITH_PRECISION[form_class]
 
 
 def _slug_from_reading(model, name) -> bool:

@@ -21,6 +21,7 @@ from shakyo_portal.core.normalize import (
     validate_phone,
     validate_postal_code,
 )
+from shakyo_portal.core.precision import coarser, parse_partial
 
 
 class NormalizedFormField(forms.CharField):
@@ -266,6 +267,45 @@ class LenientDateField(forms.DateField):
         if day is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return day
+
+
+class PartialDateField(LenientDateField):
+    """A LenientDateField for a date stored with its precision
+    (core.precision): it also reads a month or a 年度 as the source writes it
+    (2019.5, 令和元年度) and keeps, as typed_precision, how much was typed, for
+    the form to set the companion precision field (PartialDatesFormMixin)."""
+
+    typed_precision = None
+
+    def to_python(self, value):
+        self.typed_precision = None
+        if isinstance(value, str) and value.strip():
+            try:
+                partial = parse_partial(value)
+            except ValidationError as error:
+                raise ValidationError(
+                    f"{error.messages[0]}{self.error_messages['invalid']}", code="no_such_date"
+                ) from None
+            if partial is not None:
+                day, self.typed_precision = partial
+                return day
+        return super().to_python(value)
+
+
+class PartialDatesFormMixin:
+    """For a ModelForm whose dates keep their precision in `<name>_precision`:
+    a month or 年度 typed in the date box sets that precision (the less precise
+    of what was typed and what was chosen wins), so 「2019.5」 is never stored
+    as 1 May."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, field in self.fields.items():
+            typed = getattr(field, "typed_precision", None)
+            companion = f"{name}_precision"
+            if typed and name in cleaned and companion in self.fields:
+                cleaned[companion] = coarser(typed, cleaned.get(companion) or typed)
+        return cleaned
 
 
 class LenientTimeField(forms.TimeField):

@@ -10,11 +10,14 @@ A model keeps the pair as two fields, e.g. ``held_on`` and ``held_on_precision
 shows ``format_partial(held_on, precision)``.
 """
 
+import re
+import unicodedata
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from shakyo_portal.core.dates import _year_label, format_date, local_date
+from shakyo_portal.core.dates import ERAS, _year_label, format_date, local_date
 from shakyo_portal.core.fiscal import fiscal_year, fiscal_year_label
 
 
@@ -60,3 +63,64 @@ def format_partial(d: date, precision: str, *, western: bool = False, weekday: b
 
 def is_exact(precision: str) -> bool:
     return precision == DatePrecision.DAY
+
+
+# --- reading a month or a 年度 as people type it -----------------------------------
+
+_ERA = {key: era for era in ERAS for key in (era.name, era.letter)}
+_ERAS = "|".join(_ERA)
+_FISCAL_YEAR = re.compile(
+    rf"(?:(?P<era>{_ERAS})(?P<era_year>元|[0-9]{{1,2}})|(?P<year>[0-9]{{4}}))年度"
+)
+_MONTH = re.compile(
+    rf"(?:(?P<era>{_ERAS})(?P<era_year>元|[0-9]{{1,2}})|(?P<year>[0-9]{{4}}))"
+    r"(?:年|[./-])(?P<month>[0-9]{1,2})(?:月|\.)?"
+)
+# 4月 of 平成31年 is the last month of 平成 anyone dates a newsletter by; the
+# check below compares months, so 令和元年4月 (before 1 May 2019) is refused.
+
+
+def _western_year(match: re.Match) -> tuple[int, "object | None"]:
+    if match["year"]:
+        return int(match["year"]), None
+    era = _ERA[match["era"]]
+    return era.start.year + (1 if match["era_year"] == "元" else int(match["era_year"])) - 1, era
+
+
+def parse_partial(text: str) -> tuple[date, str] | None:
+    """A date known only to its month or 年度, as the source writes it:
+    2019.5, 2019年5月, 令和元年5月, R1.5 → (2019-05-01, MONTH); 令和元年度,
+    2019年度, R1年度 → (2019-04-01, FISCAL_YEAR). None for anything else (a
+    whole date is read by core.dates); a ValidationError for a month or 年度
+    the era does not have (令和元年4月, 平成35年度)."""
+    cleaned = "".join(unicodedata.normalize("NFKC", text).upper().split())
+    if match := _FISCAL_YEAR.fullmatch(cleaned):
+        fy, era = _western_year(match)
+        first, last = date(fy, 4, 1), date(fy + 1, 3, 31)
+        precision = DatePrecision.FISCAL_YEAR
+    elif match := _MONTH.fullmatch(cleaned):
+        year, era = _western_year(match)
+        if not 1 <= int(match["month"]) <= 12:
+            return None
+        first = date(year, int(match["month"]), 1)
+        last = first.replace(day=28)
+        precision = DatePrecision.MONTH
+    else:
+        return None
+    if era is not None:
+        following = [later.start for later in ERAS if later.start > era.start]
+        # The era must be in force for some of the month or 年度.
+        if (following and first >= following[0]) or (last < era.start.replace(day=1)):
+            raise ValidationError(
+                f"「{text.strip()}」という年月はありません。", code="no_such_date"
+            )
+    return first, precision
+
+
+COARSENESS = [DatePrecision.DAY, DatePrecision.MONTH, DatePrecision.FISCAL_YEAR]
+
+
+def coarser(a: str, b: str) -> str:
+    """The less precise of two precisions: what is known of a date is the least
+    either source of it says."""
+    return max(a, b, key=COARSENESS.index)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from PIL import Image
 
 from coordinators.models import ActivityLog, ActivityLogPhoto, Coordinator, LogKind, Visibility
+from shakyo_portal.backoffice.admin_mixins import ADMIN_PARTIAL_DATE_MESSAGE
 from shakyo_portal.staff.roles import Role
 from tests.factories import (
     ActivityLogFactory,
@@ -173,7 +174,7 @@ def test_the_year_filter(superuser, db):
         ({"participants": "たくさん"}, "participants", "半角または全角の数字で入力してください。"),
         ({"participants": "100001"}, "participants", "参加者数は100,000人以下で入力してください。"),
         ({"date": "2099-01-01"}, "date", "活動日に未来の日付は入力できません。"),
-        ({"date": "きのう"}, "date", "活動日は「2026-11-22」のように入力してください。"),
+        ({"date": "きのう"}, "date", ADMIN_PARTIAL_DATE_MESSAGE),
         ({"title": ""}, "title", "件名を入力してください。"),
         ({"narrative": ""}, "narrative", "内容を入力してください。"),
         ({"kind": ""}, "kind", "活動の種類を選んでください。"),

@@ -200,3 +200,62 @@ def test_a_postponed_meeting_may_move_to_a_month_not_yet_fixed(superuser, db):
     earlier.refresh_from_db()
     with pytest.raises(Exception, match="この会議より後の日付"):
         earlier.full_clean()
+
+
+def meeting_data(council, held_on, precision="day"):
+    return {
+        "council": council.pk,
+        "number": "",
+        "title": "活動報告会",
+        "held_on": held_on,
+        "held_on_precision": precision,
+        "starts_at": "",
+        "ends_at": "",
+        "format": "in_person",
+        "place": "",
+        "status": "held",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        "agenda_items-TOTAL_FORMS": "0",
+        "agenda_items-INITIAL_FORMS": "0",
+        "materials-TOTAL_FORMS": "0",
+        "materials-INITIAL_FORMS": "0",
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen", "stored", "precision"),
+    [
+        # As the source writes it, whatever the precision box still says.
+        ("令和元年度", "day", datetime.date(2019, 4, 1), "fiscal_year"),
+        ("R1年度", "month", datetime.date(2019, 4, 1), "fiscal_year"),
+        ("２０１９年度", "day", datetime.date(2019, 4, 1), "fiscal_year"),
+        ("2019.5", "day", datetime.date(2019, 5, 1), "month"),
+        ("令和元年5月", "day", datetime.date(2019, 5, 1), "month"),
+        ("2019年5月", "fiscal_year", datetime.date(2019, 4, 1), "fiscal_year"),
+        # A whole day with a coarser precision chosen: the choice stands.
+        ("2019/5/20", "month", datetime.date(2019, 5, 1), "month"),
+        ("令和元年5月20日", "day", datetime.date(2019, 5, 20), "day"),
+    ],
+)
+def test_staff_type_the_month_or_the_year_as_the_source_writes_it(
+    superuser, db, typed, chosen, stored, precision
+):
+    council = CouncilFactory()
+    response = superuser.post(
+        reverse("admin:councils_meeting_add"), meeting_data(council, typed, chosen)
+    )
+    assert response.status_code == 302, response.content.decode()
+    meeting = Meeting.objects.get()
+    assert (meeting.held_on, meeting.held_on_precision) == (stored, precision)
+
+
+@pytest.mark.parametrize("typed", ["令和元年4月", "平成35年度", "05/2019", "2019.13"])
+def test_a_month_or_year_that_is_not_one_is_refused_and_kept(superuser, db, typed):
+    council = CouncilFactory()
+    response = superuser.post(reverse("admin:councils_meeting_add"), meeting_data(council, typed))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["held_on"]
+    assert "年・月・日の順に入力してください" in errors[0]
+    assert f'value="{typed}"' in response.content.decode()
+    assert not Meeting.objects.exists()

@@ -1,11 +1,18 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from shakyo_portal.core.fiscal import fiscal_year
-from shakyo_portal.core.precision import DatePrecision, format_partial, normalized
+from shakyo_portal.core.precision import (
+    DatePrecision,
+    coarser,
+    format_partial,
+    normalized,
+    parse_partial,
+)
 
 days = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
 
@@ -50,3 +57,46 @@ def test_no_day_is_shown_for_a_date_known_to_the_month(d):
 
 def test_nothing_stays_nothing():
     assert normalized(None, DatePrecision.MONTH) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "result"),
+    [
+        ("2019.5", (date(2019, 5, 1), DatePrecision.MONTH)),
+        ("2019.5.", (date(2019, 5, 1), DatePrecision.MONTH)),
+        ("２０１９／５", (date(2019, 5, 1), DatePrecision.MONTH)),
+        ("R1.5", (date(2019, 5, 1), DatePrecision.MONTH)),
+        ("平成31年4月", (date(2019, 4, 1), DatePrecision.MONTH)),
+        ("令和元年度", (date(2019, 4, 1), DatePrecision.FISCAL_YEAR)),
+        ("平成31年度", (date(2019, 4, 1), DatePrecision.FISCAL_YEAR)),
+        ("2019年度", (date(2019, 4, 1), DatePrecision.FISCAL_YEAR)),
+        ("2019/5/6", None),
+        ("2019.13", None),
+        ("5月", None),
+    ],
+)
+def test_a_month_or_a_year_is_read_as_sources_write_it(text, result):
+    assert parse_partial(text) == result
+
+
+@pytest.mark.parametrize("text", ["令和元年4月", "平成32年度", "昭和65年1月"])
+def test_a_month_or_year_the_era_does_not_have_is_refused(text):
+    with pytest.raises(ValidationError, match="という年月はありません"):
+        parse_partial(text)
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from([DatePrecision.MONTH, DatePrecision.FISCAL_YEAR]),
+    st.booleans(),
+)
+def test_what_the_site_writes_reads_back(d, precision, western):
+    assert parse_partial(format_partial(d, precision, western=western)) == (
+        normalized(d, precision),
+        precision,
+    )
+
+
+def test_the_less_precise_wins():
+    assert coarser(DatePrecision.DAY, DatePrecision.MONTH) == DatePrecision.MONTH
+    assert coarser(DatePrecision.FISCAL_YEAR, DatePrecision.MONTH) == DatePrecision.FISCAL_YEAR

@@ -577,3 +577,18 @@ def test_a_failed_save_keeps_the_file_it_would_have_replaced(superuser, db):
     assert response.status_code == 200
     issue.refresh_from_db()
     assert issue.pdf.name == first and issue.pdf.storage.exists(first)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "precision"),
+    [
+        ("2019.5", datetime.date(2019, 5, 1), "month"),
+        ("令和元年5月", datetime.date(2019, 5, 1), "month"),
+        ("令和元年度", datetime.date(2019, 4, 1), "fiscal_year"),
+    ],
+)
+def test_the_issue_date_is_typed_as_the_paper_prints_it(superuser, db, typed, stored, precision):
+    url, data = issue_form(superuser, issued_on=typed, issued_on_precision="day")
+    assert superuser.post(url, data).status_code == 302
+    issue = NewsletterIssue.objects.get()
+    assert (issue.issued_on, issue.issued_on_precision) == (stored, precision)
