@@ -78,7 +78,8 @@ def test_contact_page_lists_each_office_with_its_status(resident, office, monkey
     main = main_of(html)
     assert "<h1>お問合せ</h1>" in main
     assert "地域共生推進課" in main and "総務課" in main
-    assert '<a href="tel:0866-92-8552">0866-92-8552</a>（代表）' in main
+    # No label the council did not give (the source says only TEL).
+    assert '<a href="tel:0866-92-8552">0866-92-8552</a></dd>' in main
     assert "月〜金 8:30〜17:15（土・日・祝日、12月29日〜1月3日を除く）" in main
     assert "本日は休業日です（勤労感謝の日）。次の受付は令和8年11月24日(火) 8:30からです" in main
     assert "総務課" not in footer_of(html)  # not a footer office

@@ -129,7 +129,8 @@ class Office(models.Model):
         "電話番号の種類",
         max_length=20,
         blank=True,
-        default="代表",
+        default="",
+        # Left empty unless the council names it: 「TEL」 alone says no 代表.
         help_text="番号のあとに（代表）のように表示します。空欄なら種類を表示しません。",
     )
     fax = PhoneNumberField("FAX番号", blank=True)

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='office',
             name='phone_label',
-            field=models.CharField(blank=True, default='代表', help_text='番号のあとに（代表）のように表示します。空欄なら種類を表示しません。', max_length=20, verbose_name='電話番号の種類'),
+            field=models.CharField(blank=True, default='', help_text='番号のあとに（代表）のように表示します。空欄なら種類を表示しません。', max_length=20, verbose_name='電話番号の種類'),
         ),
         migrations.AddField(
             model_name='office',
