@@ -38,10 +38,9 @@ def district_councils(district):
 
 @register.inclusion_tag("councils/includes/coming_meetings.html")
 def coming_meetings(shown=COMING_MEETINGS_SHOWN):
-    """Each public council's next date, as /councils/ gives it (for the home
-    page): registered meetings first, then the rules' 予定（目安）, soonest
-    first in each; two queries (the councils with their office, their next
-    meetings)."""
+    """Each public council's next date, as /councils/ gives it (a registered
+    meeting, else its rule's 予定（目安）), soonest first, for the home page;
+    two queries (the councils with their office, their next meetings)."""
     today = timezone.localdate()
     councils = Council.objects.public().select_related("office").with_upcoming()
     entries = [
@@ -49,7 +48,7 @@ def coming_meetings(shown=COMING_MEETINGS_SHOWN):
         for council in councils
         if (coming := council.next_date(council.upcoming_meetings, today=today)) is not None
     ]
-    entries.sort(key=lambda entry: (entry[1].is_expected, entry[1].sort_day))
+    entries.sort(key=lambda entry: (entry[1].sort_day, entry[1].is_expected))
     return {
         "entries": entries[:shown],
         "has_expected": any(coming.is_expected for _, coming in entries[:shown]),

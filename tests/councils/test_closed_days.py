@@ -132,9 +132,9 @@ COMING_OF_AGE_DAY = {
 def test_the_council_page_marks_a_holiday_when_asked(resident):
     council = CouncilFactory(meeting_on_closed_days=ClosedDays.MARK, **COMING_OF_AGE_DAY)
     html = resident.get(council.get_absolute_url()).content.decode()
-    assert '予定（目安）</span> <span class="council-closure">祝日（成人の日）にあたります' in html
+    assert '予定（目安）</span> <span class="council-closure">祝日（成人の日）のため、日程が変わることがあります' in html
     listing = resident.get("/councils/").content.decode()
-    assert "祝日（成人の日）にあたります" in listing
+    assert "祝日（成人の日）のため、日程が変わることがあります" in listing
 
 
 @pytest.mark.django_db
@@ -146,7 +146,7 @@ def test_a_council_that_skips_holidays_shows_no_date_on_one(resident):
 
 
 @pytest.mark.django_db
-def test_the_home_page_lists_registered_meetings_then_the_rules_dates(resident):
+def test_the_home_page_lists_each_councils_next_date_soonest_first(resident):
     today = timezone.localdate()
     registered = CouncilFactory(name="登録した協議体", meeting_rule=MeetingRule.IRREGULAR)
     MeetingFactory(council=registered, held_on=today + datetime.timedelta(days=40), number=3)
@@ -158,7 +158,8 @@ def test_the_home_page_lists_registered_meetings_then_the_rules_dates(resident):
     section = html[html.index('id="coming-meetings-heading"') :]
     section = section[: section.index("</section>")]
     assert "予定している協議体の会議はありません。" not in section
-    assert section.index("登録した協議体") < section.index("決まりの協議体")
+    # A rule's next date is at most five weeks away; the registered one is later.
+    assert section.index("決まりの協議体") < section.index("登録した協議体")
     assert "第3回" in section
     assert "予定（目安）" in section
     assert format_date(expected) in section
