@@ -142,7 +142,7 @@ def test_the_annual_plan_is_a_table_with_headers_and_merged_months(resident, wor
     # One aim the whole year: one cell, whose span is said to a screen reader.
     assert '<td colspan="12"><span class="visually-hidden">4月〜3月：</span>情報交換</td>' in html
     # An empty month says so without reading out a dash.
-    assert '<span aria-hidden="true">—</span><span class="visually-hidden">予定なし</span>' in html
+    assert '<span aria-hidden="true">—</span><span class="visually-hidden">記載なし</span>' in html
     # The phone version: one expandable row per line of work.
     assert "<summary>第1層協議体</summary>" in html
     assert "<dt>10月</dt><dd>フォーラムの準備</dd>" in html

@@ -76,7 +76,7 @@ def test_a_written_meeting_says_it_was_held_on_paper(resident, world):
     html = resident.get(meeting.get_absolute_url()).content.decode()
     assert "この会議は書面で開催しました" in html
     assert "資料を郵送し、書面でご意見をいただきました。" in html
-    assert "書面（資料の送付）" in html
+    assert "<dt>開催方法</dt><dd>書面開催</dd>" in html
     assert meeting.when in html and "00〜" not in meeting.when
 
 
@@ -175,3 +175,15 @@ def test_query_count_does_not_grow(resident, world, shell_queries, django_assert
     with django_assert_max_num_queries(shell_queries + 5):
         html = resident.get(postponed).content.decode()
     assert f'延期後の日程：<a href="{meeting.get_absolute_url()}">' in html
+
+
+def test_the_page_says_no_more_than_staff_entered(resident, world):
+    """対面 is the form's default, not a fact; a called-off meeting's time was a plan."""
+    meeting = world.past["written"]
+    meeting.format, meeting.place = "in_person", ""
+    meeting.save()
+    html = resident.get(meeting.get_absolute_url()).content.decode()
+    assert "開催方法" not in html and "<dt>会場</dt>" not in html
+    cancelled = MeetingFactory(status="cancelled", status_reason="台風のため中止しました。")
+    html = resident.get(cancelled.get_absolute_url()).content.decode()
+    assert "<dt>予定していた日時</dt>" in html
