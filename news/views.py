@@ -359,6 +359,7 @@ def newsletter_detail(request, number):
             "issue": issue,
             "articles": articles,
             "titles_only": any(not article.has_body for article in articles),
+            "has_text": any(article.has_body for article in articles),
             "preview": preview,
         },
     )

@@ -210,3 +210,13 @@ def test_the_site_search_shows_an_issue_dated_as_far_as_known(resident, partial_
     html = main(resident.get("/search/", {"q": "特別号"}).content.decode())
     assert '<p class="search-result__meta">令和7年度発行</p>' in html
     assert "令和7年4月" not in html
+
+
+def test_an_issue_with_only_its_table_of_contents_promises_no_text(resident, db):
+    issue = NewsletterIssueFactory(number=68)
+    NewsletterArticleFactory(issue=issue, title="協議体だより", body="", first_page=4, last_page=7)
+    html = main(resident.get(issue.get_absolute_url()).content.decode())
+    assert "協議体だより" in html and "P4〜P7" in html
+    assert "このページで読めます" not in html
+    assert "この号のPDFはありません。" in html
+    assert "紙面でお読みください" in html
