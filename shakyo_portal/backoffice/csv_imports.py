@@ -191,7 +191,7 @@ class CsvImportAdminMixin:
         del request.session[self._session_key]
         self.message_user(
             request,
-            f"{filename}を取り込みました（追加 {done[csvimport.ADD]}件、"
+            f"「{filename}」を取り込みました（追加 {done[csvimport.ADD]}件、"
             f"更新 {done[csvimport.UPDATE]}件、変更なし {done[csvimport.SAME]}件）。",
             messages.SUCCESS,
         )

@@ -73,7 +73,9 @@ def test_an_irregular_council_without_meetings_says_undecided(resident, world):
     world["local"].save()
     html = resident.get(URL).content.decode()
     assert "不定期" in html
-    assert "未定（決まりしだいお知らせします）" in html
+    # Undecided, with no promise the council did not make.
+    assert "<dd>未定</dd>" in "".join(html.split())
+    assert "お知らせします" not in html
 
 
 def test_choosing_a_district_keeps_layer_1_and_the_councils_covering_it(resident, world):

@@ -94,7 +94,9 @@ def test_the_database_refuses_publishing_without_consent(district):
 def test_retired_members_are_neither_counted_nor_shown(resident, district):
     WelfareCommitteeMemberFactory(district=district, name="退任 次郎", consented=True, retired=True)
     html = resident.get("/districts/kiyone/").content.decode()
-    assert "0人の福祉委員" in html
+    # No count of none: a resident is told whom to ask.
+    assert "人の福祉委員" not in html
+    assert "この地区の福祉委員については、下の問合せ先へおたずねください。" in html
     assert "退任 次郎" not in html
 
 
