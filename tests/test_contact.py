@@ -319,3 +319,8 @@ def test_unpublished_hours_claim_nothing_anywhere(resident, office, monkeypatch,
             assert claim not in html, (url, claim)
         assert '<a href="tel:0866-92-8552">0866-92-8552</a>' in html
         assert "受付時間はお電話でお問い合わせください。" in html
+    # Nor does any page speak of hours no office publishes.
+    for url in ("/", reverse("about")):
+        html = resident.get(url).content.decode()
+        assert "いまの受付" not in html and "受付時間の一覧" not in html, url
+        assert "電話番号と受付時間" not in html, url

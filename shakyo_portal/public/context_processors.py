@@ -27,6 +27,11 @@ class SiteContext:
         return [office for office in self.all_offices if office.show_in_footer]
 
     @cached_property
+    def publishes_hours(self) -> bool:
+        """Does any office publish its hours? Else no page speaks of 受付時間."""
+        return any(o.publishes_hours for o in self.all_offices)
+
+    @cached_property
     def closes_on_holidays(self) -> bool:
         """Whether any office says 祝日 in its published hours."""
         return any(o.publishes_hours and o.closes_on_holidays for o in self.all_offices)
