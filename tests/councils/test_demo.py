@@ -167,7 +167,7 @@ def test_the_demo_shows_meetings_as_councils_publish_them(resident, loaded):
     html = resident.get(talk.get_absolute_url()).content.decode()
     assert "<li>講師（認知症地域支援推進員）</li>" in html
     assert "高橋 みどり" not in html
-    assert '<li>総社市長寿介護課<span class="muted">（オブザーバー）</span></li>' in html
+    assert '<li>岡山県備中保健所<span class="muted">（オブザーバー）</span></li>' in html
     explained = Meeting.objects.get(agenda_items__kind__name="事業説明")
     html = resident.get(explained.get_absolute_url()).content.decode()
     assert '<span class="council-agenda__kind">事業説明</span>' in html
