@@ -102,7 +102,11 @@ def council_of_form(data, initial, instance) -> int | None:
 def member_label(member) -> str:
     """How staff tell members apart when choosing: the organisation and its
     role, never the representative's name."""
-    return f"{member.organisation}（{member.get_role_display()}）"
+    return (
+        f"{member.organisation}（{member.get_role_display()}）"
+        if member.role
+        else member.organisation
+    )
 
 
 def members_to_choose(council):

@@ -490,7 +490,13 @@ class CouncilMember(models.Model):
     organisation = models.CharField(
         "団体名", max_length=100, help_text="例: 老人クラブ連合会、地域包括支援センター"
     )
-    role = models.CharField("協議体での役割", max_length=20, choices=MemberRole)
+    role = models.CharField(
+        "協議体での役割",
+        max_length=20,
+        choices=MemberRole,
+        blank=True,
+        help_text="協議体が役割を公表していないときは空欄に（公開ページでは分けずに並べます）。",
+    )
     position = models.CharField("役職", max_length=20, choices=Position, default=Position.MEMBER)
     representative_name = models.CharField("代表者の氏名", max_length=50, blank=True)
     consent_date = models.DateField(

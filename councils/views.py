@@ -76,6 +76,19 @@ def council_list(request):
     )
 
 
+def member_groups(members) -> list[tuple[str, list]]:
+    """Members under their roles, in staff's order within each; members whose
+    role the council has not published come last under no heading (label "")
+    — or alone, in staff's order, when no role is given at all."""
+    groups = [
+        (label, [m for m in members if m.role == role])
+        for role, label in MemberRole.choices
+        if any(m.role == role for m in members)
+    ]
+    unassigned = [m for m in members if not m.role]
+    return [*groups, ("", unassigned)] if unassigned else groups
+
+
 @require_safe
 def council_detail(request, slug):
     """Purpose, members by role, the regular schedule and the coming dates, the
@@ -104,11 +117,7 @@ def council_detail(request, slug):
         "councils/council_detail.html",
         {
             "council": council,
-            "member_groups": [
-                (label, [m for m in members if m.role == role])
-                for role, label in MemberRole.choices
-                if any(m.role == role for m in members)
-            ],
+            "member_groups": member_groups(members),
             "coming": coming_dates,
             "coming_has_expected": any(entry.is_expected for entry in coming_dates),
             "archive": archive,

@@ -497,3 +497,29 @@ def test_a_year_that_is_no_year_leaves_the_lists_unfiltered(superuser, value):
     for url in ["/admin/councils/meeting/", "/admin/coordinators/activitylog/"]:
         response = superuser.get(url, {"fiscal_year": value})
         assert response.status_code in (200, 302), url
+
+
+def test_members_whose_roles_the_council_does_not_publish_keep_staffs_order(
+    superuser, resident, db
+):
+    """周南市's layer-1 list names organisations only: no role is invented for them."""
+    names = ["シルバー人材センター", "コープやまぐち", "自治会連合会"]
+    data = {
+        key: value
+        for key, value in council_form(**{"members-TOTAL_FORMS": str(len(names))}).items()
+        if not key.startswith("members-0-")
+    }
+    for i, name in enumerate(names):
+        data[f"members-{i}-organisation"] = name
+        data[f"members-{i}-role"] = ""
+        data[f"members-{i}-position"] = "member"
+        data[f"members-{i}-display_order"] = str(i)
+    response = superuser.post(reverse("admin:councils_council_add"), data)
+    assert response.status_code == 302, response.content.decode()
+    council = Council.objects.get(slug="atarashii")
+    assert list(council.members.values_list("role", flat=True)) == ["", "", ""]
+    html = resident.get(council.get_absolute_url()).content.decode()
+    section = html[html.index('id="members-heading"') : html.index('id="plan-heading"')]
+    positions = [section.index(name) for name in names]
+    assert positions == sorted(positions)
+    assert "<h3>" not in section and "それぞれの立場から" not in section
