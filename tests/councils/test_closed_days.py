@@ -132,7 +132,10 @@ COMING_OF_AGE_DAY = {
 def test_the_council_page_marks_a_holiday_when_asked(resident):
     council = CouncilFactory(meeting_on_closed_days=ClosedDays.MARK, **COMING_OF_AGE_DAY)
     html = resident.get(council.get_absolute_url()).content.decode()
-    assert '予定（目安）</span> <span class="council-closure">祝日（成人の日）のため、日程が変わることがあります' in html
+    assert (
+        '予定（目安）</span> <span class="council-closure">'
+        "祝日（成人の日）のため、日程が変わることがあります"
+    ) in html
     listing = resident.get("/councils/").content.decode()
     assert "祝日（成人の日）のため、日程が変わることがあります" in listing
 
