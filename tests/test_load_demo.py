@@ -172,3 +172,17 @@ def test_demo_salon_pages_render(resident, demo, db):
     # No organiser's contact on any public salon page.
     html = resident.get("/salons/").content.decode()
     assert "090-0000-2" not in html and "@example.jp" not in html.split("<footer", 1)[0]
+
+
+def test_the_demo_shows_every_office_hours_rule(resident, demo, db):
+    """A lunch break and a Saturday, its own 年末年始, special days, and a desk
+    whose hours are not published: its numbers and words, and no open-now claim."""
+    html = resident.get("/contact/").content.decode()
+    assert "月〜金 9:00〜12:00、13:00〜16:00／土 9:00〜12:00" in html
+    assert "12月28日〜1月4日" in html
+    main = html.split("<footer")[0]
+    (desk,) = [card for card in main.split('class="office-card"') if "ボランティアセンター" in card]
+    assert "0866-00-0021" in desk
+    assert "活動の相談は、お電話で日時をご相談ください。" in desk
+    for claim in ("受付中", "から受付します", "次の受付", "休業"):
+        assert claim not in desk, claim
