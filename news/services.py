@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -121,19 +121,31 @@ def register(
         if seats.status is None:
             raise RegistrationRefused(seats.message)
         last = locked.registrations.aggregate(last=Max("serial"))["last"] or 0
-        registration = Registration.objects.create(
-            event=locked,
-            serial=last + 1,
-            name=name,
-            reading=reading,
-            phone=phone,
-            email=email,
-            people=people,
-            note=note,
-            status=seats.status,
-            submission_token=submission_token or None,
-            consented_at=now,
-        )
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    event=locked,
+                    serial=last + 1,
+                    name=name,
+                    reading=reading,
+                    phone=phone,
+                    email=email,
+                    people=people,
+                    note=note,
+                    status=seats.status,
+                    submission_token=submission_token or None,
+                    consented_at=now,
+                )
+        except IntegrityError:
+            # SQLite has no row lock: a double click's second request can pass
+            # the check above while the first commits. Its token is the answer.
+            used = (
+                submission_token
+                and locked.registrations.filter(submission_token=submission_token).first()
+            )
+            if not used:
+                raise
+            return used, False
         registration.accommodations.set(accommodations)
         notify(registration, "registered")
     return registration, True

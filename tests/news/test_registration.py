@@ -359,3 +359,35 @@ def test_a_form_sent_without_a_usable_token_gets_one_for_next_time(
         again = resident.post(url(lecture), data(fresh))
     assert first["Location"] == again["Location"]
     assert Registration.objects.count() == 1
+
+
+def test_a_double_click_that_races_past_the_token_check_gets_the_first_registration(
+    lecture, monkeypatch
+):
+    """SQLite has no row lock: the second request of a double click can pass the
+    token check while the first commits. It must show the first's confirmation,
+    not a server error. The other request's commit is made to land exactly there."""
+    from news.services import register
+
+    original = Event.registration_closed_reason
+
+    def first_request_commits_now(self, now=None):
+        if not Registration.objects.filter(submission_token="double-click").exists():
+            Registration.objects.create(
+                event=self,
+                serial=1,
+                name="最初の申込",
+                reading="さいしょのもうしこみ",
+                people=1,
+                status=RegistrationStatus.CONFIRMED,
+                submission_token="double-click",
+            )
+        return original(self, now)
+
+    monkeypatch.setattr(Event, "registration_closed_reason", first_request_commits_now)
+    registration, created = register(
+        event=lecture, name="二度目", reading="にどめ", submission_token="double-click"
+    )
+    assert not created
+    assert registration.name == "最初の申込"
+    assert Registration.objects.count() == 1
