@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 
 from districts.models import WelfareCommitteeMember
@@ -45,7 +46,28 @@ def build_portal():
         address="テスト市中央1-1",
         hours=(datetime.time(0, 0), datetime.time(23, 59)),
     )
-    OfficeFactory(name="総務課", hours=(datetime.time(0, 0), datetime.time(0, 1)))
+    somu = OfficeFactory(name="総務課", hours=(datetime.time(0, 0), datetime.time(0, 1)))
+    # Several numbers under one label, and special days: the rows that hold
+    # more than one value.
+    somu.phones.create(label="会費・寄付専用", number="0866-00-0003", display_order=1)
+    today = timezone.localdate()
+    somu.special_days.create(
+        date=today + datetime.timedelta(days=10), kind="closed", label="臨時休業"
+    )
+    somu.special_days.create(
+        date=today + datetime.timedelta(days=12),
+        kind="open",
+        label="日曜相談会",
+        opens=datetime.time(10, 0),
+        closes=datetime.time(15, 0),
+    )
+    # A desk whose hours are not published: numbers and its own words only.
+    OfficeFactory(
+        name="ボランティアセンター",
+        publishes_hours=False,
+        hours_note="活動の相談は、お電話で日時をご相談ください。",
+        show_in_footer=False,
+    )
 
     watching = ActivityTypeFactory(name="見守り活動", slug="mimamori")
     meals = ActivityTypeFactory(name="給食サービス", slug="kyushoku")
