@@ -126,3 +126,24 @@ def test_with_furigana_in_black_at_xlarge_a_resident_goes_from_the_home_page_to_
     # The confirmation, too, is shown with readings and in the chosen look.
     expect(page.locator("main ruby").first).to_be_visible()
     assert "theme-black" in page.evaluate("document.documentElement.className")
+
+
+def test_a_registration_sent_with_mistakes_puts_focus_on_the_error_summary(
+    new_context, live_server, lecture
+):
+    """With or without JavaScript, the summary has focus when the page returns,
+    so the next Tab reaches its first link to the field to fix."""
+    for javascript in (True, False):
+        page = new_context(java_script_enabled=javascript).new_page()
+        page.goto(f"/events/{lecture.pk}/register/")
+        page.get_by_label("氏名").fill("髙橋 花子")
+        page.get_by_label("人数").fill("たくさん")
+        page.get_by_role("button", name="申し込む").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        summary = page.locator("#error-summary")
+        expect(summary).to_be_focused()
+        expect(page.get_by_label("氏名")).to_have_value("髙橋 花子")
+        page.keyboard.press("Tab")
+        focused_link = page.evaluate("document.activeElement.closest('#error-summary') !== null")
+        assert focused_link, javascript
