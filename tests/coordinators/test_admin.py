@@ -106,7 +106,7 @@ def test_every_admin_page_loads(superuser, db):
 
 def test_japanese_names_and_help(superuser, db):
     html = superuser.get(LOG_ADD).content.decode()
-    for text in ["活動記録 を追加", "相談件数", "専門機関へのつなぎ件数", "職員メモ（非公開）",
+    for text in ["活動記録を追加", "相談件数", "専門機関へのつなぎ件数", "職員メモ（非公開）",
                  "公開すると、件名・内容・件数・写真が「活動報告」としてだれでも読めます。",
                  "写っている方の了承を得てください"]:  # fmt: skip
         assert text in html, text
