@@ -2,10 +2,7 @@
 does the reading, checking and saving): the council's コーディネーター."""
 
 from coordinators.forms.logs import CoordinatorAdminForm
-from shakyo_portal.core.declarations.imports import CsvImport, Lookup
-
-# An area or a district is named as staff name it, or by its URL name.
-BY_NAME = Lookup(by=("name", "slug"))
+from shakyo_portal.core.declarations.imports import BY_NAME_OR_SLUG, CsvImport, Lookup
 
 COORDINATORS = CsvImport(
     model="coordinators.Coordinator",
@@ -24,7 +21,11 @@ COORDINATORS = CsvImport(
         "display_order",
     ),
     keys=(("display_name", "reading"),),
-    lookups={"life_areas": BY_NAME, "districts": BY_NAME, "office": Lookup(by=("name",))},
+    lookups={
+        "life_areas": BY_NAME_OR_SLUG,
+        "districts": BY_NAME_OR_SLUG,
+        "office": Lookup(by=("name",)),
+    },
     form=CoordinatorAdminForm,
     titles=("display_name", "kind"),
     # A photo is chosen, and a login linked, on the coordinator's own page.

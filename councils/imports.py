@@ -3,16 +3,13 @@ does the reading, checking and saving): a council's 日常生活圏域 — 31 of
 are minutes, not an afternoon of forms — and its 協議体."""
 
 from councils.forms import CouncilAdminForm
-from shakyo_portal.core.declarations.imports import CsvImport, Lookup
-
-# A record is named as staff name it, or by its URL name where two share a name.
-BY_NAME = Lookup(by=("name", "slug"))
+from shakyo_portal.core.declarations.imports import BY_NAME_OR_SLUG, CsvImport, Lookup
 
 LIFE_AREAS = CsvImport(
     model="councils.LifeArea",
     columns=("name", "reading", "slug", "kind", "districts", "description", "display_order"),
     keys=(("slug",), ("name",)),
-    lookups={"districts": BY_NAME},
+    lookups={"districts": BY_NAME_OR_SLUG},
     titles=("name", "kind"),
     slug_from="reading",
 )
@@ -42,7 +39,7 @@ COUNCILS = CsvImport(
         "display_order",
     ),
     keys=(("slug",), ("name",)),
-    lookups={"life_area": BY_NAME, "office": Lookup(by=("name",))},
+    lookups={"life_area": BY_NAME_OR_SLUG, "office": Lookup(by=("name",))},
     # The admin's form: 開催する月 typed as ５、７、９月 is stored as 5,7,9.
     form=CouncilAdminForm,
     titles=("name", "life_area"),

@@ -1,12 +1,10 @@
 """The district app's CSV imports (declared in portal.py; shakyo_portal/core/csvimport.py
 does the reading, checking and saving): 福祉委員 and the 地区社協 themselves."""
 
-from shakyo_portal.core.declarations.imports import CsvImport, Lookup
+from shakyo_portal.core.declarations.imports import BY_NAME_OR_SLUG, CsvImport, Lookup
 
 NO_DISTRICT_PERMISSION = "この地区の福祉委員を登録する権限がありません。"
 
-# A district is named as staff name it: 総社, or its URL name where two share a name.
-BY_NAME = Lookup(by=("name", "slug"))
 
 MEMBERS = CsvImport(
     model="districts.WelfareCommitteeMember",
@@ -59,7 +57,7 @@ DISTRICTS = CsvImport(
     ),
     keys=(("slug",), ("name",)),
     lookups={
-        "parent": BY_NAME,
+        "parent": BY_NAME_OR_SLUG,
         "member_categories": Lookup(by=("name",)),
         "office": Lookup(by=("name",)),
     },

@@ -246,20 +246,23 @@ def _no(*args, **kwargs):
     return False
 
 
-_INLINES_WITH_INPUTS = {}
+_WITH_MIXIN = {}
+
+
+def _with_mixin(mixin, klass):
+    """klass with mixin in front, made once per pair (the admin asks for its
+    forms and inlines on every request)."""
+    if issubclass(klass, mixin):
+        return klass
+    if (mixin, klass) not in _WITH_MIXIN:
+        _WITH_MIXIN[mixin, klass] = type(
+            klass.__name__, (mixin, klass), {"__module__": klass.__module__}
+        )
+    return _WITH_MIXIN[mixin, klass]
 
 
 def _with_inputs(inline_class):
-    """The inline class with AdminInputMixin in front (made once per class)."""
-    if issubclass(inline_class, AdminInputMixin):
-        return inline_class
-    if inline_class not in _INLINES_WITH_INPUTS:
-        _INLINES_WITH_INPUTS[inline_class] = type(
-            inline_class.__name__,
-            (AdminInputMixin, inline_class),
-            {"__module__": inline_class.__module__},
-        )
-    return _INLINES_WITH_INPUTS[inline_class]
+    return _with_mixin(AdminInputMixin, inline_class)
 
 
 def _dated_column(model_admin, name):
@@ -322,20 +325,13 @@ def _has_precision(model, db_field) -> bool:
     return True
 
 
-_FORMS_WITH_PRECISION = {}
-
-
 def _with_precision(form_class):
     """The form with PartialDatesFormMixin in front, when its model keeps a
-    date's precision (made once per form class)."""
+    date's precision."""
     model = form_class._meta.model
     if not any(_has_precision(model, field) for field in model._meta.concrete_fields):
         return form_class
-    if form_class not in _FORMS_WITH_PRECISION:
-        _FORMS_WITH_PRECISION[form_class] = type(
-            form_class.__name__, (PartialDatesFormMixin, form_class), {}
-        )
-    return _FORMS_WITH_PRECISION[form_class]
+    return _with_mixin(PartialDatesFormMixin, form_class)
 
 
 def _slug_from_reading(model, name) -> bool:
@@ -349,17 +345,10 @@ def _slug_from_reading(model, name) -> bool:
     return isinstance(slug, models.SlugField) and reading.concrete
 
 
-_FORMS_FILLING_SLUG = {}
-
-
 def _filling_slug(form_class):
     if not _slug_from_reading(form_class._meta.model, "slug"):
         return form_class
-    if form_class not in _FORMS_FILLING_SLUG:
-        _FORMS_FILLING_SLUG[form_class] = type(
-            form_class.__name__, (_SlugFromReadingForm, form_class), {}
-        )
-    return _FORMS_FILLING_SLUG[form_class]
+    return _with_mixin(_SlugFromReadingForm, form_class)
 
 
 class _SlugFromReadingForm:

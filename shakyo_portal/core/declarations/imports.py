@@ -21,6 +21,10 @@ class Lookup:
     denied: str = ""
 
 
+# A record named as staff name it, or by its URL name where two share a name.
+BY_NAME_OR_SLUG = Lookup(by=("name", "slug"))
+
+
 @dataclass(frozen=True)
 class CsvImport:
     """Many rows of one model from a spreadsheet.
