@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.core.paginator import Paginator
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from shakyo_portal.core.csvexport import csv_response
@@ -295,10 +296,13 @@ def _make_dated_column(model_admin, name):
         if value is None:
             return empty
         if isinstance(value, datetime):
-            return format_datetime(value)
-        if precision:
-            return format_partial(value, getattr(obj, precision))
-        return format_date(value)
+            text = format_datetime(value)
+        elif precision:
+            text = format_partial(value, getattr(obj, precision))
+        else:
+            text = format_date(value)
+        # A date read in pieces over three lines is hard to scan down a column.
+        return format_html('<span class="nowrap">{}</span>', text)
 
     # The header keeps the field's CSS class (column-<name>), and a link named
     # by list_display_links finds its column.

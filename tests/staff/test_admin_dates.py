@@ -101,9 +101,22 @@ def test_the_date_box_shows_the_stored_date_year_first(superuser, member):
 def test_the_change_list_writes_dates_the_sites_way(superuser, member):
     html = superuser.get(reverse("admin:districts_welfarecommitteemember_changelist"))
     html = html.content.decode()
-    assert "令和2年4月1日(水)" in html
+    # On one line: a date read in pieces down a column is hard to scan.
+    assert '<span class="nowrap">令和2年4月1日(水)</span>' in html
     # The column can still be sorted by the date.
     assert 'class="sortable column-term_start' in html
+
+
+def test_a_change_list_has_the_whole_width_and_a_form_keeps_the_menu(superuser, member):
+    """At 1280 px a dozen columns beside the menu wrapped names every three
+    characters; the list drops the menu and keeps each column wide enough."""
+    listing = superuser.get(reverse("admin:districts_welfarecommitteemember_changelist"))
+    assert listing.status_code == 200
+    assert 'id="nav-sidebar"' not in listing.content.decode()
+    assert "css/admin-lists.css" in listing.content.decode()
+    url = reverse("admin:districts_welfarecommitteemember_change", args=[member.pk])
+    form = superuser.get(url)
+    assert 'id="nav-sidebar"' in form.content.decode()
 
 
 # --- a date and a time in the split box (news Event.starts_at) -------------------
