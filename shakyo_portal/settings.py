@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses an oversized body from its Content-Length, and NUL characters.
+    "shakyo_portal.public.guards.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +165,10 @@ LOGIN_URL = "admin:login"
 # Lockout: five wrong passwords for one username from one address lock that
 # pair for 30 minutes; the same username from another address, and other
 # staff, are unaffected. Every login, logout and failure is kept (axes' logs).
+# The largest request body taken: five 10 MB attachments and the form around them.
+# The proxy in front should refuse the same (README: client_max_body_size).
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_MB", 64) * 1024 * 1024
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
