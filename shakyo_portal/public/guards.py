@@ -10,7 +10,10 @@ hands PostgreSQL a NUL (which it refuses with an error, not an empty result).
 import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import render
+
+from shakyo_portal.core import requestids
 
 logger = logging.getLogger("shakyo_portal.security")
 
@@ -59,3 +62,41 @@ class RequestGuardMiddleware:
         if request.method != "POST" or request.content_type not in FORMS:
             return False
         return _has_nul(request.POST)
+
+
+class RequestIdMiddleware:
+    """First in the stack: every later log line, and the 500 page, carry the id.
+    Refusals (403, 404) are logged with the signed-in user, so a staff member
+    probing another district's records leaves a trace with their name."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id, token = requestids.begin(request.META.get("HTTP_X_REQUEST_ID"))
+        request.request_id = request_id
+        try:
+            response = self.get_response(request)
+            if response.status_code in (403, 404):
+                logger.warning(
+                    "refused %s %s %s user=%s",
+                    response.status_code,
+                    request.method,
+                    request.get_full_path()[:300],
+                    _user_name(request),
+                )
+            response["X-Request-ID"] = request_id
+            return response
+        finally:
+            requestids.end(token)
+
+
+def _user_name(request) -> str:
+    user = getattr(request, "user", None)
+    if user is None:
+        return "-"
+    try:
+        return user.get_username() if user.is_authenticated else "anonymous"
+    except DatabaseError:
+        # The refusal may be the database failing; the log line still goes out.
+        return "unknown"

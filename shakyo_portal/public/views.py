@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_safe
 
-from shakyo_portal.core import preferences
+from shakyo_portal.core import preferences, requestids
 from shakyo_portal.core.models import PracticePlan, PrivacyPolicy, SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -73,9 +73,10 @@ def favicon(request):
 def server_error(request):
     """The 500 page inside the site shell, or a bare one if the shell itself fails
     (the database may be what broke)."""
+    context = {"request_id": requestids.current()}
     try:
-        body = loader.render_to_string("500.html", request=request)
+        body = loader.render_to_string("500.html", context, request=request)
     except Exception:
         logger.exception("Could not render the 500 page with the site shell")
-        body = loader.render_to_string("500_plain.html")
+        body = loader.render_to_string("500_plain.html", context)
     return HttpResponseServerError(body)
