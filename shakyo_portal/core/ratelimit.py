@@ -5,10 +5,15 @@ try reference numbers one by one; a person never sends more than a few
 forms in ten minutes.
 """
 
+import logging
+import threading
+import time
 from functools import wraps
 
 from django.core.cache import cache
 from django.shortcuts import render
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -24,15 +29,81 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+class LocalCounts:
+    """Per-process counts for while the shared cache is unreachable.
+
+    A limit that falls back to each worker counting alone is looser (a script
+    spread over the workers gets a few times the limit) but a form that cannot
+    be sent at all because Redis restarted is worse. The one alert is written
+    when the cache goes away, and one line when it is back.
+    """
+
+    def __init__(self, retry_seconds: float = 30):
+        self._lock = threading.Lock()
+        self._counts: dict[str, tuple[int, float]] = {}
+        self.down = False
+        # While down, the cache is asked again only this often: each try of a
+        # stopped Redis costs the resident its client's retries and back-off.
+        self.retry_seconds = retry_seconds
+        self._retry_at = 0.0
+
+    def skip_cache(self) -> bool:
+        return self.down and time.monotonic() < self._retry_at
+
+    def incr(self, key: str, window: int) -> int:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._counts) > 10_000:
+                # Expired keys go first; an outage must not grow memory without bound.
+                self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+            count, expires = self._counts.get(key, (0, now + window))
+            if expires <= now:
+                count, expires = 0, now + window
+            self._counts[key] = (count + 1, expires)
+            return count + 1
+
+    def cache_failed(self, error: Exception) -> None:
+        with self._lock:
+            self._retry_at = time.monotonic() + self.retry_seconds
+            if self.down:
+                return
+            self.down = True
+        logger.error(
+            "The shared cache is unreachable (%s): rate limits count per process until it is back.",
+            error,
+        )
+
+    def cache_works(self) -> None:
+        if self.down:
+            with self._lock:
+                self.down = False
+            logger.warning("The shared cache is reachable again: rate limits are shared again.")
+
+
+local_counts = LocalCounts()
+
+
+def _shared_count(cache_key: str, window: int) -> int:
+    cache.add(cache_key, 0, timeout=window)
+    try:
+        return cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.set(cache_key, 1, timeout=window)
+        return 1
+
+
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the key stays within `limit` per `window` seconds."""
     cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
+    if local_counts.skip_cache():
+        return local_counts.incr(cache_key, window) <= limit
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.set(cache_key, 1, timeout=window)
-        count = 1
+        count = _shared_count(cache_key, window)
+    except Exception as error:  # redis-py's ConnectionError and kin share no Django base
+        local_counts.cache_failed(error)
+        count = local_counts.incr(cache_key, window)
+    else:
+        local_counts.cache_works()
     return count <= limit
 
 
