@@ -22,6 +22,7 @@ from django.utils import timezone
 from news.models import Event, Registration, RegistrationStatus
 from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
+from shakyo_portal.staff.notifications import NotificationKind, notify_staff_from_template
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,31 @@ def register(
             return used, False
         registration.accommodations.set(accommodations)
         notify(registration, "registered")
+        tell_staff(locked, registration)
     return registration, True
+
+
+def tell_staff(event: Event, registration: Registration) -> None:
+    """Staff hear when this registration fills the event, and when it starts the waiting
+    list; called under the event's row lock, so two registrations cannot both be first."""
+    if registration.status == RegistrationStatus.CONFIRMED and event.capacity is not None:
+        taken = seats_taken(event)
+        if taken - registration.people < event.capacity <= taken:
+            notify_staff_from_template(
+                NotificationKind.EVENT_FULL,
+                "event_full",
+                {"event": event, "registration": registration, "taken": taken},
+                record=event,
+            )
+    elif registration.status == RegistrationStatus.WAITLISTED:
+        waiting = event.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        if not waiting.exclude(pk=registration.pk).exists():
+            notify_staff_from_template(
+                NotificationKind.EVENT_WAITLIST,
+                "event_waitlist",
+                {"event": event, "registration": registration},
+                record=event,
+            )
 
 
 def cancel(registration: Registration) -> Registration:

@@ -14,4 +14,8 @@ from shakyo_portal.core.models import (  # noqa: F401
     PrivacyPolicySection,
     SiteProfile,
 )
-from shakyo_portal.staff.models import StaffProfile, StaffSession  # noqa: F401
+from shakyo_portal.staff.models import (  # noqa: F401
+    StaffNotification,
+    StaffProfile,
+    StaffSession,
+)

@@ -52,6 +52,8 @@ ROLE_RULES = {
     "auth.user": ModelRule(personal=True, roles=ADMIN_ONLY),
     "auth.group": ModelRule(roles=ADMIN_ONLY),
     "shakyo_portal.staffprofile": ModelRule(personal=True, roles=ADMIN_ONLY),
+    # Who is mailed about residents' plans, reports and registrations: 管理者 decide.
+    "shakyo_portal.staffnotification": ModelRule(personal=True, roles=ADMIN_ONLY),
     "otp_totp.totpdevice": ModelRule(roles=ADMIN_ONLY),
     "auditlog.logentry": ModelRule(personal=True, roles=AUDIT),
     "axes.accessattempt": ModelRule(personal=True, roles={Role.ADMIN: "vde"}),
@@ -94,6 +96,8 @@ AUDITED = {
         m2m_fields=("groups", "user_permissions"),
     ),
     "auth.group": Tracked(m2m_fields=("permissions",)),
+    # Where residents' plans and reports are announced is part of who learns of them.
+    "shakyo_portal.staffnotification": Tracked(),
 }
 
 # --- personal data --------------------------------------------------------------------
@@ -103,6 +107,9 @@ AUDITED = {
 NO_PERSONAL_DATA = {
     "auth.user": "a staff account; 管理者 keep it in the user admin",
     "shakyo_portal.staffprofile": "part of a staff account (auth.user)",
+    "shakyo_portal.staffnotification": (
+        "a staff member's (or a shared office) address for work notices; 管理者 keep it here"
+    ),
     "auditlog.logentry": "the history of other records: erasing one scrubs its entries",
     "axes.accessattempt": "a failed login's count, by user name and address: staff logins",
     "axes.accesslog": "the login log of staff",
@@ -111,6 +118,9 @@ NO_PERSONAL_DATA = {
 NO_RETENTION = {
     "auth.user": "kept while the account is in use; 管理者 close it when someone leaves",
     "shakyo_portal.staffprofile": "goes with its account (auth.user)",
+    "shakyo_portal.staffnotification": (
+        "kept while the notice is wanted; 管理者 delete it when someone leaves"
+    ),
     "axes.accessattempt": "reset by the next successful login, or lifted by a 管理者",
 }
 

@@ -36,6 +36,7 @@ from salons.services.mail import notify, send_resume_link
 from salons.workflow import EDITABLE, WorkflowError
 from shakyo_portal.core.dates import format_date
 from shakyo_portal.staff import audit
+from shakyo_portal.staff.notifications import NotificationKind, notify_staff_from_template
 
 
 class AlreadySent(Exception):
@@ -224,6 +225,9 @@ def submit_plan(
         reason="" if channel == Channel.WEB else f"{Channel(channel).label}で受付",
     )
     notify(plan, "submitted")
+    notify_staff_from_template(
+        NotificationKind.PLAN_SUBMITTED, "plan_submitted", {"plan": plan}, record=plan
+    )
     return plan
 
 

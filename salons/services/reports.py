@@ -22,6 +22,7 @@ from salons.services.files import save_attachment
 from salons.services.mail import notify
 from salons.workflow import CONFLICT_MESSAGE, WorkflowError
 from shakyo_portal.staff import audit
+from shakyo_portal.staff.notifications import NotificationKind, notify_staff_from_template
 
 
 def can_report(plan: ActivityPlan) -> bool:
@@ -89,6 +90,12 @@ def _write_report(
         actor=actor,
     )
     notify(plan, "report_submitted")
+    notify_staff_from_template(
+        NotificationKind.REPORT_SUBMITTED,
+        "report_submitted",
+        {"plan": plan, "report": report, "resubmitted": previous == ReportStatus.RETURNED},
+        record=report,
+    )
     return report
 
 

@@ -1,5 +1,6 @@
 """The staff accounts in the admin (管理者 only, by the role table): roles,
-districts, two-factor login and open sessions.
+districts, two-factor login and open sessions, and who among the staff is
+e-mailed when a resident sends something.
 
 Choosing a role group is what makes someone staff here, so saving a user
 with a role turns 「スタッフ権限」 on by itself instead of asking 管理者 to
@@ -19,7 +20,7 @@ from districts.models import District
 from shakyo_portal.backoffice import sessions
 from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
-from shakyo_portal.staff.models import StaffProfile
+from shakyo_portal.staff.models import StaffNotification, StaffProfile
 from shakyo_portal.staff.roles import Role
 
 
@@ -214,3 +215,27 @@ class PortalUserAdmin(UserAdmin):
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, PortalUserAdmin)
+
+
+@admin.register(StaffNotification)
+class StaffNotificationAdmin(admin.ModelAdmin):
+    list_display = ["kind", "destination", "is_active", "note"]
+    list_filter = ["kind", "is_active", "role"]
+    search_fields = ["email", "note"]
+    fieldsets = [
+        (None, {"fields": ["kind"]}),
+        (
+            "送り先",
+            {
+                "fields": ["email", "role"],
+                "description": "メールアドレスか役割の、どちらか一つを指定します。",
+            },
+        ),
+        (None, {"fields": ["is_active", "note"]}),
+    ]
+
+    @admin.display(description="送り先", ordering="email")
+    def destination(self, obj):
+        if obj.role:
+            return f"役割: {obj.get_role_display()}"
+        return obj.email

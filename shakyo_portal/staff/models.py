@@ -1,6 +1,6 @@
 """What the portal keeps about its staff beyond Django's user: whether they
-must use two-factor login, and their open sessions (so deactivating them can
-end every one).
+must use two-factor login, their open sessions (so deactivating them can
+end every one), and who is e-mailed when a resident sends something.
 
 The districts a 地区担当 is assigned to are `profile.districts`: the districts
 app declares that relation (District.staff_profiles), so the policy core
@@ -8,6 +8,8 @@ names no app, not even in its migrations."""
 
 from django.conf import settings
 from django.db import models
+
+from shakyo_portal.staff.roles import Role
 
 
 class StaffProfile(models.Model):
@@ -46,3 +48,63 @@ class StaffSession(models.Model):
 
     def __str__(self):
         return f"{self.user}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
+class NotificationKind(models.TextChoices):
+    PLAN_SUBMITTED = "plan_submitted", "活動計画書の提出"
+    REPORT_SUBMITTED = "report_submitted", "実績報告の提出"
+    EVENT_FULL = "event_full", "行事の満員"
+    EVENT_WAITLIST = "event_waitlist", "行事のキャンセル待ち"
+
+
+class StaffNotification(models.Model):
+    """Who among the staff is e-mailed when something arrives from a resident:
+    one address (a person's or a shared mailbox) or everyone holding a role.
+
+    Role holders are told only of what their role lets them see in the admin,
+    so a 地区担当 hears of the plans and reports of their own districts."""
+
+    kind = models.CharField("知らせること", max_length=20, choices=NotificationKind)
+    email = models.EmailField(
+        "送り先のメールアドレス",
+        blank=True,
+        help_text="個人のアドレスのほか、課の共有アドレスも指定できます。",
+    )
+    role = models.CharField(
+        "送り先の役割",
+        max_length=20,
+        choices=Role,
+        blank=True,
+        help_text=(
+            "その役割を持つ有効な職員のうち、ユーザーにメールアドレスがあり、"
+            "管理画面でその記録を見られる人に送ります。"
+            "地区担当は担当地区の活動計画書と実績報告だけを受け取ります。"
+        ),
+    )
+    is_active = models.BooleanField(
+        "送る", default=True, help_text="外すと、設定を残したまま送るのを止めます。"
+    )
+    note = models.CharField(
+        "メモ", max_length=100, blank=True, help_text="例: 地域福祉課の共有アドレス"
+    )
+
+    class Meta:
+        verbose_name = "職員へのメール通知"
+        verbose_name_plural = "職員へのメール通知"
+        ordering = ["kind", "role", "email", "pk"]
+        constraints = [
+            # One destination per row keeps "stop this one" a single switch.
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(email="") & ~models.Q(role=""))
+                    | (~models.Q(email="") & models.Q(role=""))
+                ),
+                name="shakyo_portal_staffnotification_one_destination",
+                violation_error_message=(
+                    "送り先は、メールアドレスか役割のどちらか一つを指定してください。"
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.email or self.get_role_display()}"

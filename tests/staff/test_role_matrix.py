@@ -38,6 +38,7 @@ EXPECTED = {
     # shakyo_portal: SiteProfile is one row, never added twice or removed.
     "shakyo_portal.siteprofile": {A: "vce", OF: "v", D: "-", C: "v", R: "v"},
     "shakyo_portal.privacypolicy": {A: "vacde", OF: "v", D: "-", C: "v", R: "v"},
+    "shakyo_portal.staffnotification": ADMIN_ONLY,
     "shakyo_portal.office": CONTENT,
     "shakyo_portal.emergencynotice": CONTENT,
     "shakyo_portal.practiceplan": CONTENT,
@@ -121,6 +122,7 @@ def _rows_the_demo_lacks(users, coordinator):
     from coordinators.models import ActivityLog
     from news.models import Event
     from salons.models import ActivityPlan
+    from shakyo_portal.staff.models import StaffNotification
     from tests.factories import (
         ActivityLogFactory,
         ActivityPlanFactory,
@@ -129,6 +131,7 @@ def _rows_the_demo_lacks(users, coordinator):
     from tests.news.factories import EventFactory, RegistrationFactory
 
     TOTPDevice.objects.create(user=users[A], name="app", confirmed=False)
+    StaffNotification.objects.create(kind="plan_submitted", email="office@example.jp")
     ActivityLogFactory(coordinator=coordinator)
     if not ActivityPlan.objects.exists():
         ActivityPlanFactory()
