@@ -31,7 +31,7 @@ from salons.models import (
 )
 from salons.services import WorkflowError, can_report, submit_report
 from salons.workflow import REASON_REQUIRED
-from shakyo_portal.core.ratelimit import hit, limit_posts
+from shakyo_portal.core.ratelimit import limit_posts, plan_secret
 
 # A person checks a plan a few times; a script trying reference numbers hits this at once.
 STATUS_LOOKUPS_PER_10_MINUTES = 10
@@ -52,34 +52,26 @@ def plan_status(request):
     """Reference number + phone or e-mail → the plan's page, remembered in the session."""
     if request.method == "POST":
         form = StatusLookupForm(request.POST)
-        # Per reference as well as per address: guessing one plan's phone from
-        # many addresses stops after a few tries, whatever the reference.
-        if form.is_valid() and not hit(
-            "plan_status_reference",
-            form.cleaned_data["reference"],
-            limit=LOOKUPS_PER_REFERENCE_PER_HOUR,
-            window=3600,
-        ):
-            form.add_error(None, REFERENCE_LOCKED_MESSAGE)
-        elif form.is_valid():
-            plan = (
-                ActivityPlan.objects.submitted()
-                .by_reference(form.cleaned_data["reference"])
-                .first()
-            )
-            if plan is not None and plan.matches_contact(form.cleaned_data["contact"]):
-                grant_access(request, plan)
-                return redirect("salons:plan_detail", pk=plan.pk)
-            form.add_error(None, NOT_FOUND_MESSAGE)
+        if form.is_valid():
+            reference = form.cleaned_data["reference"]
+            if plan_secret.paused(reference):
+                form.add_error(None, REFERENCE_PAUSED_MESSAGE)
+            else:
+                plan = ActivityPlan.objects.submitted().by_reference(reference).first()
+                if plan is not None and plan.matches_contact(form.cleaned_data["contact"]):
+                    grant_access(request, plan)
+                    return redirect("salons:plan_detail", pk=plan.pk)
+                plan_secret.failed(reference)
+                form.add_error(None, NOT_FOUND_MESSAGE)
     else:
         form = StatusLookupForm()
     return render(request, "salons/plan_status.html", {"form": form})
 
 
-LOOKUPS_PER_REFERENCE_PER_HOUR = 10
-REFERENCE_LOCKED_MESSAGE = (
-    "この受付番号は、確認の回数が多いため、しばらく確認できません。"
-    "1時間ほどたってからお試しいただくか、社協にお電話でお問い合わせください。"
+# Shared with the renewal form, which looks up the same plans (core.ratelimit).
+REFERENCE_PAUSED_MESSAGE = (
+    "この受付番号は、確認に何度も失敗したため、数分間確認を止めています。"
+    "3分ほどたってから、もう一度お試しください。お急ぎのときは、社協にお電話でお問い合わせください。"
 )
 
 

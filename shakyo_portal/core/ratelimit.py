@@ -62,6 +62,11 @@ class LocalCounts:
             self._counts[key] = (count + 1, expires)
             return count + 1
 
+    def peek(self, key: str) -> int:
+        with self._lock:
+            count, expires = self._counts.get(key, (0, 0.0))
+            return count if expires > time.monotonic() else 0
+
     def cache_failed(self, error: Exception) -> None:
         with self._lock:
             self._retry_at = time.monotonic() + self.retry_seconds
@@ -122,3 +127,48 @@ def limit_posts(scope: str, *, limit: int, window: int = 600):
         return wrapper
 
     return decorator
+
+
+class SecretLookupLimit:
+    """Every lookup that takes a reference and a secret (受付番号 and phone).
+
+    Guessing one reference's secret from many addresses is stopped per
+    reference: after `failures` wrong tries the reference pauses for `pause`
+    seconds, for every address. The pause is short on purpose. An hour-long
+    lock let a stranger with ten wrong tries keep the real organiser out for
+    an hour; a few minutes slows a guesser to five tries per pause (under
+    2,500 a day, against a phone number's million or more), while the
+    organiser, refused only during a pause, waits minutes at worst. Each
+    address keeps its own limit on top (limit_posts).
+    """
+
+    def __init__(self, scope: str, *, failures: int = 5, pause: int = 180):
+        self.scope = scope
+        self.failures = failures
+        self.pause = pause
+
+    def _key(self, kind: str, reference: str) -> str:
+        return f"ratelimit:{self.scope}:{kind}:{reference}"
+
+    def paused(self, reference: str) -> bool:
+        try:
+            return bool(cache.get(self._key("pause", reference)))
+        except Exception as error:
+            local_counts.cache_failed(error)
+            return local_counts.peek(self._key("pause", reference)) > 0
+
+    def failed(self, reference: str) -> None:
+        """Count a wrong secret; the count's own window is the pause, so a
+        guesser gets `failures` tries per pause at most."""
+        if not hit(self.scope, reference, limit=self.failures - 1, window=self.pause):
+            key = self._key("pause", reference)
+            try:
+                cache.set(key, 1, timeout=self.pause)
+            except Exception as error:
+                local_counts.cache_failed(error)
+                local_counts.incr(key, self.pause)
+
+
+# The 活動計画書's status page and the renewal from last year's plan look up the
+# same plans: one budget of wrong tries for each 受付番号, whichever page is used.
+plan_secret = SecretLookupLimit("plan_secret")
