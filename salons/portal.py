@@ -6,6 +6,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from salons.models import (
     ActivityPlan,
@@ -267,7 +268,7 @@ def plans_box(user) -> Box | None:
 
 
 def reports_box(user) -> Box | None:
-    """実績報告 still owed for this 年度 and earlier: granted plans without one,
+    """実績報告 owed: granted plans without one past their reporting date,
     and reports sent back to be corrected. Grouped by 年度, the oldest being the
     most overdue, so each line is one filter of the admin list."""
     see_plans = access.allows(user, "view", ActivityPlan)
@@ -278,11 +279,15 @@ def reports_box(user) -> Box | None:
     missing, returned = {}, {}
     if see_plans:
         # As salons.services.missing_report: the report settles the grant.
+        # Owed from the day after the program's reporting date, or, where staff
+        # entered none, once its 年度 has ended: not from the 年度's first day.
+        today = timezone.localdate()
         plans = ActivityPlan.objects.filter(
+            Q(program__report_due_on__lt=today)
+            | Q(program__report_due_on__isnull=True, program__fiscal_year__lt=this_year),
             status=PlanStatus.APPROVED,
             requests_grant=True,
             report__isnull=True,
-            program__fiscal_year__lte=this_year,
         )
         missing = counts(access.visible(user, plans), "program__fiscal_year")
     if see_reports:

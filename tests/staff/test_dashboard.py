@@ -70,6 +70,8 @@ def world(db):
     now_program = GrantProgramFactory(fiscal_year=THIS_YEAR)
     last_program = GrantProgramFactory(fiscal_year=THIS_YEAR - 1)
     next_program = GrantProgramFactory(fiscal_year=THIS_YEAR + 1)
+    # Two years ago, with no reporting date entered: owed once its 年度 ended.
+    undated_program = GrantProgramFactory(fiscal_year=THIS_YEAR - 2, report_due_on=None)
 
     def plan(district, status, program=now_program, **fields):
         return ActivityPlanFactory(
@@ -83,7 +85,13 @@ def world(db):
     plan(mine, PlanStatus.APPROVED, program=next_program)  # its 年度 has not come
     plan(mine, PlanStatus.APPROVED, requests_grant=False)  # no grant to settle
     w["due_mine"] = plan(mine, PlanStatus.APPROVED, program=last_program)
-    w["due_other"] = [plan(other, PlanStatus.APPROVED), plan(other, PlanStatus.APPROVED)]
+    w["due_other"] = [
+        plan(other, PlanStatus.APPROVED, program=undated_program),
+        plan(other, PlanStatus.APPROVED, program=undated_program),
+    ]
+    # This 年度's report is not owed before the program's reporting date.
+    w["not_yet_due"] = plan(mine, PlanStatus.APPROVED)
+    w["now_program"] = now_program
     ActivityReportFactory(plan=plan(mine, PlanStatus.APPROVED))  # handed in
     w["returned_mine"] = ActivityReportFactory(
         plan=plan(mine, PlanStatus.APPROVED), status=ReportStatus.RETURNED
@@ -121,7 +129,8 @@ def test_superuser_sees_every_box_with_every_districts_numbers(superuser, world)
     assert "審査中 1件" in found
     assert "審査を待つ活動計画書すべて（3件）" in found
     assert f"{fiscal_year_label(THIS_YEAR - 1)} 未提出 1件" in found
-    assert f"{fiscal_year_label(THIS_YEAR)} 未提出 2件" in found
+    assert f"{fiscal_year_label(THIS_YEAR - 2)} 未提出 2件" in found
+    assert not any(text.startswith(f"{fiscal_year_label(THIS_YEAR)} 未提出") for text in found)
     assert f"{fiscal_year_label(THIS_YEAR)} 差戻し中 1件" in found
     assert "今後30日の会議すべて（2件）" in found
     assert "今後30日の行事すべて（2件）" in found
@@ -161,7 +170,7 @@ def test_each_link_lists_exactly_the_rows_it_counts(superuser, world):
     assert listed(superuser, found[f"{fiscal_year_label(THIS_YEAR - 1)} 未提出 1件"]) == {
         w["due_mine"].pk
     }
-    assert listed(superuser, found[f"{fiscal_year_label(THIS_YEAR)} 未提出 2件"]) == {
+    assert listed(superuser, found[f"{fiscal_year_label(THIS_YEAR - 2)} 未提出 2件"]) == {
         plan.pk for plan in w["due_other"]
     }
     assert listed(superuser, found[f"{fiscal_year_label(THIS_YEAR)} 差戻し中 1件"]) == {
@@ -181,6 +190,18 @@ def test_each_link_lists_exactly_the_rows_it_counts(superuser, world):
         assert superuser.get(found[label]).status_code == 200
 
 
+def test_this_years_report_is_owed_from_the_day_after_its_reporting_date(superuser, world):
+    program = world["now_program"]
+    label = f"{fiscal_year_label(THIS_YEAR)} 未提出 1件"
+    program.report_due_on = timezone.localdate()
+    program.save()
+    assert label not in links(superuser.get(INDEX))
+    program.report_due_on = timezone.localdate() - datetime.timedelta(days=1)
+    program.save()
+    found = links(superuser.get(INDEX))
+    assert listed(superuser, found[label]) == {world["not_yet_due"].pk}
+
+
 def test_district_officer_counts_only_their_districts(world):
     officer = client_for(role_user(Role.DISTRICT, districts=[world["mine"]]))
 
@@ -192,7 +213,7 @@ def test_district_officer_counts_only_their_districts(world):
     assert f"{fiscal_year_label(THIS_YEAR - 1)} 未提出 1件" in found
     assert f"{fiscal_year_label(THIS_YEAR)} 差戻し中 1件" in found
     # Another district's two plans are not theirs: no line for them at all.
-    assert f"{fiscal_year_label(THIS_YEAR)} 未提出 2件" not in found
+    assert f"{fiscal_year_label(THIS_YEAR - 2)} 未提出 2件" not in found
     assert not any("未提出 2件" in text for text in found)
     assert listed(officer, found["受付 1件"]) == {world["received_mine"].pk}
     # Meetings, events and coordinators' logs are outside the role.
