@@ -7,6 +7,7 @@ from districts.models import (
     Activity,
     ActivityType,
     District,
+    DistrictArea,
     MemberCategory,
     WelfareCommitteeMember,
 )
@@ -21,6 +22,14 @@ class ActivityInline(admin.TabularInline):
     # One row per activity: a short description box keeps the table compact.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     extra = 1
+
+
+class DistrictAreaInline(admin.TabularInline):
+    model = DistrictArea
+    fields = ["name", "reading", "note", "display_order"]
+    extra = 1
+    verbose_name = "対象区域の町名"
+    verbose_name_plural = "対象区域の町名・大字（お住まいの町名から探すページと検索に使います）"
 
 
 class SubDistrictInline(admin.TabularInline):
@@ -44,10 +53,19 @@ class DistrictAdmin(admin.ModelAdmin):
     ordering = ["display_order", "reading", "pk"]
     autocomplete_fields = ["parent"]
     filter_horizontal = ["member_categories"]
-    inlines = [ActivityInline, SubDistrictInline]
+    inlines = [DistrictAreaInline, ActivityInline, SubDistrictInline]
     fieldsets = [
         (None, {"fields": ["name", "reading", "slug", "parent", "display_order", "is_public"]}),
-        ("紹介", {"fields": ["summary", "description", "area_served", "member_categories"]}),
+        (
+            "紹介",
+            {
+                "fields": ["summary", "description", "area_served", "member_categories"],
+                "description": (
+                    "対象区域は文章のまま表示します。町名・大字は下の「対象区域の町名」に"
+                    "1行ずつ入れると、町名から地区を探せるようになります。"
+                ),
+            },
+        ),
         (
             "問合せ先",
             {
@@ -60,7 +78,7 @@ class DistrictAdmin(admin.ModelAdmin):
     def get_inlines(self, request, obj):
         # A sub-district cannot have sub-districts of its own.
         if obj is not None and obj.parent_id is not None:
-            return [ActivityInline]
+            return [DistrictAreaInline, ActivityInline]
         return self.inlines
 
     def get_queryset(self, request):
@@ -156,3 +174,13 @@ class WelfareCommitteeMemberAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+
+@admin.register(DistrictArea)
+class DistrictAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "note", "reading", "district", "display_order"]
+    list_filter = [("district", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "reading", "note", "district__name"]
+    list_select_related = ["district"]
+    autocomplete_fields = ["district"]
+    fields = ["name", "reading", "note", "district", "display_order"]

@@ -1,5 +1,6 @@
 """The district app's CSV imports (declared in portal.py; shakyo_portal/core/csvimport.py
-does the reading, checking and saving): 福祉委員 and the 地区社協 themselves."""
+does the reading, checking and saving): 福祉委員, the 地区社協 themselves, and the
+町名 each district serves."""
 
 from shakyo_portal.core.declarations.imports import BY_NAME_OR_SLUG, CsvImport, Lookup
 
@@ -63,9 +64,31 @@ DISTRICTS = CsvImport(
     },
     titles=("name", "parent"),
     slug_from="reading",
+    # The export's 更新日時 is the site's own record of the last change.
+    ignored=("updated_at",),
     # A row's parent is found among the districts already saved.
     notes=(
         "新しい地区社協と、その下の小地区社協を一度に登録するときは、"
         "上位の地区社協の行だけを先に取り込んでから、小地区社協の行を取り込んでください。",
+    ),
+)
+
+AREAS = CsvImport(
+    model="districts.DistrictArea",
+    columns=("district", "name", "reading", "note", "display_order"),
+    # Within a district a 町名 is one row, or one row per part where a note splits it.
+    keys=(("district", "name", "note"), ("district", "name")),
+    lookups={
+        "district": Lookup(
+            by=("name", "slug"), denied="この地区の対象区域を登録する権限がありません。"
+        )
+    },
+    titles=("name", "district"),
+    denied_change="この地区の対象区域を変更する権限がありません。",
+    notes=(
+        "1行に町名・大字を1つずつ書きます（例: 三須、中央一丁目〜三丁目）。"
+        "地区社協の列には、地区名（例: 三須）かURL名を書きます。",
+        "同じ町名が2つの地区に分かれるときは、それぞれの行の補足に区別"
+        "（例: 1〜3丁目、4丁目以降）を書いてください。",
     ),
 )

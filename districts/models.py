@@ -5,14 +5,16 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
+from districts.areas import town_key
 from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
 from shakyo_portal.core.models import Office
 
 # Paths under /districts/ that are pages, not district slugs.
-RESERVED_SLUGS = {"activities"}
+RESERVED_SLUGS = {"activities", "areas"}
 
 
 class ActivityTypeQuerySet(models.QuerySet):
@@ -80,7 +82,7 @@ class DistrictQuerySet(models.QuerySet):
         activities, member categories)."""
         return (
             self.public()
-            .select_related("parent", "office")
+            .select_related("parent", "office", "parent__office")
             .prefetch_related(
                 Prefetch("children", queryset=District.objects.public(), to_attr="public_children"),
                 # As staff ordered them; the page shows no type (see the view).
@@ -139,6 +141,9 @@ class District(models.Model):
     contact_phone = PhoneNumberField("独自の連絡先の電話番号", blank=True)
     contact_email = models.EmailField("独自の連絡先のメールアドレス", blank=True)
     is_public = models.BooleanField("公開する", default=True)
+    # The database default stands in for rows written without it: loaddata of a
+    # fixture made before the field existed (auto_now is skipped in raw saves).
+    updated_at = models.DateTimeField("更新日時", auto_now=True, db_default=Now())
     # The 地区担当 assigned to the district (profile.districts from the other
     # side). Declared here so the staff policy core names no app; staff choose
     # a person's districts on their user page, not here. The table keeps the
@@ -187,6 +192,13 @@ class District(models.Model):
         return f"{self.name}（{self.parent.name}地区）"
 
     @property
+    def place_name(self) -> str:
+        """How the 町名 index and search name it: 三須地区, or 清音第1小地区（清音地区）."""
+        if self.parent_id is None:
+            return f"{self.name}地区"
+        return f"{self.name}（{self.parent.name}地区）"
+
+    @property
     def contact_office(self):
         """The 社協 office people ask about this district: its own, else its parent's.
         Needs parent (and the offices) selected, or it queries."""
@@ -197,6 +209,112 @@ class District(models.Model):
     @property
     def has_own_contact(self) -> bool:
         return bool(self.contact_phone or self.contact_email)
+
+
+class DistrictAreaQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(district__in=District.objects.public())
+
+    def for_district_page(self, district):
+        """The areas a district's page lists, its sub-districts' included: one query."""
+        children = [child.pk for child in district.public_children]
+        return self.filter(district__in=[district.pk, *children]).order_by(
+            "display_order", "reading", "pk"
+        )
+
+    def for_index(self):
+        """The /districts/areas/ index: one query, each area with its district and
+        the district's parent (a sub-district is named with it)."""
+        return self.public().select_related("district", "district__parent")
+
+
+class DistrictArea(models.Model):
+    """A 町名 or 大字 (or a range of its 丁目) a district serves, as the council
+    writes it: residents know where they live, not their district's name."""
+
+    district = models.ForeignKey(
+        District, verbose_name="地区社協", on_delete=models.CASCADE, related_name="areas"
+    )
+    name = models.CharField(
+        "町名・大字",
+        max_length=100,
+        help_text="社協の書き方のまま（例: 三須、中央一丁目〜三丁目、総社（1〜3丁目））",
+    )
+    reading = KanaReadingField("よみがな", help_text="町名の50音順の索引に使います。")
+    note = models.CharField(
+        "補足",
+        max_length=100,
+        blank=True,
+        help_text=(
+            "同じ町名が複数の地区に分かれるときの区別（例: 4丁目以降、○○自治会）。"
+            "町名のあとに（ ）で表示します。"
+        ),
+    )
+    display_order = models.PositiveIntegerField("表示順", default=0)
+    # What an address typed in the site search is matched against: the name
+    # without its 丁目 range, brackets or 大字 (districts/areas.py).
+    town = models.CharField("検索用の町名", max_length=100, editable=False, db_index=True)
+
+    objects = DistrictAreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "対象区域の町名"
+        verbose_name_plural = "対象区域の町名"
+        ordering = ["display_order", "reading", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "name", "note"],
+                name="district_area_unique_in_district",
+                violation_error_message="この地区には、同じ町名・補足の行が既にあります。",
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.town = town_key(self.name)
+        super().save(*args, **kwargs)
+        self._touch_district()
+
+    def get_absolute_url(self):
+        return f"{self.district.get_absolute_url()}#areas"
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._touch_district()
+        return result
+
+    def clean(self):
+        if not self.name:
+            return
+        # The same 町名 in two districts is allowed (a town split between them),
+        # but a resident must be able to tell which part is whose.
+        other = (
+            DistrictArea.objects.filter(name=self.name, note=self.note)
+            .exclude(district_id=self.district_id)
+            .select_related("district")
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                {
+                    "note": (
+                        f"「{self.name}」は{other.district.name}地区にも登録されています。"
+                        "どちらの地区の部分か分かるように、補足に区別"
+                        "（例: 1〜3丁目、○○自治会）を入力してください。"
+                    )
+                }
+            )
+
+    @property
+    def label(self) -> str:
+        """三須, or 総社（4丁目以降） where a note tells two districts' parts apart."""
+        return f"{self.name}（{self.note}）" if self.note else self.name
+
+    def _touch_district(self):
+        # The district's page lists its areas: its 更新日 moves with them.
+        District.objects.filter(pk=self.district_id).update(updated_at=timezone.now())
 
 
 class Activity(models.Model):

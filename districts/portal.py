@@ -1,9 +1,13 @@
 """The district app's site-wide parts (shakyo_portal/core/declarations)."""
 
+from dataclasses import dataclass
+
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Q
 
 from districts import imports
-from districts.models import Activity, District, WelfareCommitteeMember
+from districts.areas import town_candidates
+from districts.models import Activity, District, DistrictArea, WelfareCommitteeMember
 from shakyo_portal.core.declarations.demo import DemoPart
 from shakyo_portal.core.declarations.public import (
     NavigationEntry,
@@ -47,6 +51,23 @@ def _district_text(district):
     )
 
 
+@dataclass(frozen=True)
+class AreaSearchKind(SearchKind):
+    """A 町名 is also found inside what was typed around it: 「総社市三須1000-5」 or
+    「三須１０００」 finds 三須, matched exactly on its bare 町名 (districts/areas.py),
+    as well as by the name or reading containing the term like every kind."""
+
+    def condition(self, term: str) -> Q:
+        return super().condition(term) | Q(town__in=sorted(town_candidates(term)))
+
+    def title_condition(self, term: str) -> Q:
+        return super().title_condition(term) | Q(town__in=sorted(town_candidates(term)))
+
+
+def _area_title(area):
+    return f"{area.label} → {area.district.place_name}"
+
+
 SEARCH_KINDS = (
     SearchKind(
         key="districts",
@@ -64,6 +85,19 @@ SEARCH_KINDS = (
         snippet_text=_district_text,
         result_template="districts/includes/search_result_district.html",
     ),
+    AreaSearchKind(
+        key="district_areas",
+        label="町名から探す地区社協",
+        order=11,
+        public=lambda now: DistrictArea.objects.public(),
+        fields=("name",),
+        reading_fields=("reading",),
+        title_fields=("name", "reading"),
+        ordering=("reading", "district__display_order", "pk"),
+        select=("district", "district__parent"),
+        title=_area_title,
+        result_template="districts/includes/search_result_area.html",
+    ),
 )
 
 
@@ -78,7 +112,13 @@ SITEMAPS = (SitemapSection("districts", DistrictSitemap, order=10),)
 SITEMAP_PAGES = (
     SitemapPage("districts:list", order=10),
     SitemapPage("districts:activities", order=11),
+    SitemapPage("districts:areas", order=12),
 )
+NO_SITEMAP = {
+    "districts.districtarea": (
+        "a line of its district's page (whose URL it leads to), listed whole on districts:areas"
+    ),
+}
 NAVIGATION = (NavigationEntry("地区社協", "districts:list", order=10),)
 
 # --- staff policy ---------------------------------------------------------------------
@@ -89,11 +129,14 @@ ROLE_RULES = {
     "districts.membercategory": ModelRule(roles=CONTENT),
     "districts.district": by_district("", "VC"),
     "districts.activity": by_district("district", "VACD"),
+    "districts.districtarea": by_district("district", "VACD"),
     "districts.welfarecommitteemember": by_district("district", "VACDE", personal=True),
 }
 AUDITED = {
     "districts.welfarecommitteemember": Tracked(),
     "districts.district": Tracked(),
+    # The search key is made from the name on every save: no change of its own.
+    "districts.districtarea": Tracked(exclude_fields=("town",)),
 }
 
 # --- personal data --------------------------------------------------------------------
@@ -169,4 +212,4 @@ DEMO = (DemoPart("demo_districts", order=20),)
 
 # --- CSV imports ----------------------------------------------------------------------
 
-IMPORTS = (imports.MEMBERS, imports.DISTRICTS)
+IMPORTS = (imports.MEMBERS, imports.DISTRICTS, imports.AREAS)

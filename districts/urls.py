@@ -6,5 +6,6 @@ app_name = "districts"
 urlpatterns = [
     path("", views.district_list, name="list"),
     path("activities/", views.activity_matrix, name="activities"),
+    path("areas/", views.area_index, name="areas"),
     path("<slug:slug>/", views.district_detail, name="detail"),
 ]

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from districts.models import WelfareCommitteeMember
+from districts.models import DistrictArea, WelfareCommitteeMember
 from tests.factories import (
     ActivityFactory,
     ActivityPlanFactory,
@@ -98,7 +98,18 @@ def build_portal():
         contact_phone="0866-00-2222",
         contact_email="chuo-kita@example.jp",
     )
-    DistrictFactory(name="中央南", reading="ちゅうおうみなみ", slug="chuo-minami", parent=chuo)
+    chuo_minami = DistrictFactory(
+        name="中央南", reading="ちゅうおうみなみ", slug="chuo-minami", parent=chuo
+    )
+    # The 町名 index: a split 町名, a sub-district's, and names under several 行.
+    for district, name, reading, note in [
+        (chuo, "中央一丁目〜三丁目", "ちゅうおう", ""),
+        (chuo_minami, "中央四丁目", "ちゅうおう", ""),
+        (higashi, "東町", "ひがしまち", "東部"),
+        (kita, "東町", "ひがしまち", "西部"),
+        (kita, "和田", "わだ", ""),
+    ]:
+        DistrictArea.objects.create(district=district, name=name, reading=reading, note=note)
     ActivityFactory(
         district=chuo,
         activity_type=watching,

@@ -123,6 +123,7 @@ def fill_portal():
         ("salon-closed", salons.closed.get_absolute_url(), {}, 200),
         ("salon-site-offices", salons.no_office.get_absolute_url(), {}, 200),
         ("councils", "/councils/", {}, 200),
+        ("areas", "/districts/areas/", {}, 200),
         ("coordinators", "/coordinators/", {}, 200),
         ("news", "/news/", {}, 200),
         ("not-found", "/no-such-page/", {}, 404),

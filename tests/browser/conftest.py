@@ -170,6 +170,7 @@ def portal(transactional_db):
     pages = [
         ("/", 200),
         ("/districts/", 200),
+        ("/districts/areas/", 200),
         (chuo.get_absolute_url(), 200),
         (kita.get_absolute_url(), 200),
         (portal.higashi.get_absolute_url(), 200),

@@ -80,6 +80,8 @@ def district_form(**overrides):
         "activities-INITIAL_FORMS": "0",
         "children-TOTAL_FORMS": "0",
         "children-INITIAL_FORMS": "0",
+        "areas-TOTAL_FORMS": "0",
+        "areas-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

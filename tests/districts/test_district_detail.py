@@ -151,9 +151,10 @@ def test_query_count_does_not_grow(
     # the shell (site profile, footer offices), then the district (+parent,
     # office), sub-districts, activities, member categories, member count,
     # published members (one list, counted in Python), the district's salons
-    # (salons app), its councils (councils app), its coordinators (coordinators app)
-    with django_assert_max_num_queries(shell_queries + 9):
+    # (salons app), its councils (councils app), its coordinators (coordinators
+    # app), and the areas it and its sub-districts serve (one query)
+    with django_assert_max_num_queries(shell_queries + 10):
         resident.get("/districts/kiyone/")
     make(20)
-    with django_assert_max_num_queries(shell_queries + 9):
+    with django_assert_max_num_queries(shell_queries + 10):
         resident.get("/districts/kiyone/")

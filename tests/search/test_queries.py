@@ -3,7 +3,7 @@
 Per kind: one query for the rows shown, which carries the count of all matches
 (COUNT(*) OVER ()), and one prefetch for the three kinds whose text sits in
 other rows (a district's activities, a meeting's agenda, an issue's articles):
-9 + 3 = 12. The page's shell adds the council's profile and the footer's
+10 + 3 = 13. The page's shell adds the council's profile and the footer's
 offices (2). A kind's own pages: a COUNT, the page's rows, a prefetch.
 """
 
@@ -25,7 +25,7 @@ from tests.news.factories import EventFactory, NewsletterArticleFactory, PostFac
 from tests.search.world import WORD, build_world
 
 URL = "/search/"
-ALL_KINDS = 9 + 3 + 2
+ALL_KINDS = 10 + 3 + 2
 ONE_KIND = 2 + 1 + 2  # the page's rows and their count, a prefetch, the shell
 
 
@@ -86,7 +86,7 @@ def test_a_kind_without_matches_costs_one_query(resident, db):
     build_world()
     count, html = queries_for(resident, {"q": "どこにもない"})
     assert "見つかりませんでした" in html
-    assert count <= 9 + 2
+    assert count <= 10 + 2
 
 
 def test_an_empty_or_refused_search_runs_no_search_query(resident, db):
