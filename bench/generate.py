@@ -170,7 +170,7 @@ def main():
     from django.core.management import call_command
     from django.db import transaction
 
-    from districts.models import District
+    from districts.models import District, DistrictArea
     from shakyo_portal.core.models import SiteProfile
 
     if args.regenerate:
@@ -186,6 +186,8 @@ def main():
         with transaction.atomic():
             if not Salon.objects.exists():
                 generate_salons(random.Random(SALON_SEED))
+            if not DistrictArea.objects.exists():
+                generate_areas(random.Random(AREA_SEED))
             if not Council.objects.exists():
                 generate_councils(random.Random(COUNCIL_SEED))
             if not Resource.objects.exists():
@@ -198,6 +200,7 @@ def main():
         with transaction.atomic():
             offices = generate_site()
             generate_districts(rng, offices)
+            generate_areas(random.Random(AREA_SEED))
             generate_salons(random.Random(SALON_SEED))
             generate_councils(random.Random(COUNCIL_SEED))
             generate_coordinators(random.Random(COORDINATOR_SEED))
@@ -237,6 +240,10 @@ def generate_site():
             ),
         ]
     )
+
+
+AREA_SEED = 1717
+AREA_NUMBERS = [("一", "いっ"), ("二", "に"), ("三", "さん"), ("四", "よん"), ("五", "ご")]
 
 
 def generate_districts(rng, offices):
@@ -320,6 +327,28 @@ def generate_districts(rng, offices):
         for i in range(per_district):
             members.append(member_row(rng, district, i))
     WelfareCommitteeMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
+
+
+def generate_areas(rng):
+    from districts.areas import town_key
+    from districts.models import District, DistrictArea
+
+    # The 町名 index: each district serves a few 町名 (丁目 ranges of its own
+    # name, as councils list them), a thousand and more in all.
+    DistrictArea.objects.bulk_create(
+        (
+            DistrictArea(
+                district=district,
+                name=f"{district.name}{kanji}丁目",
+                town=town_key(f"{district.name}{kanji}丁目"),
+                reading=f"{district.reading}{kana}ちょうめ",
+                display_order=k,
+            )
+            for district in District.objects.order_by("pk")
+            for k, (kanji, kana) in enumerate(AREA_NUMBERS[: rng.randint(2, 5)])
+        ),
+        batch_size=BATCH_SIZE,
+    )
 
 
 def generate_salons(rng):

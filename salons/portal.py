@@ -103,6 +103,7 @@ ROLE_RULES = {
     "salons.salonactivitytype": ModelRule(roles=CONTENT),
     "salons.salon": by_district("district", "VACE", personal=True),
     "salons.salonphoto": by_district("salon__district", "VACD"),
+    "salons.salonschedulechange": by_district("salon__district", "VACD"),
     "salons.grantprogram": ModelRule(roles=CONTENT),
     "salons.granttier": ModelRule(roles=CONTENT),
     "salons.activityplan": by_district("district", "VCE", personal=True),
@@ -114,6 +115,8 @@ ROLE_RULES = {
 }
 AUDITED = {
     "salons.salon": Tracked(),
+    # A 中止 or 休み changes what residents are told; who recorded it is asked.
+    "salons.salonschedulechange": Tracked(),
     "salons.activityplan": Tracked(),
     "salons.budgetline": Tracked(),
     "salons.attachment": Tracked(),
@@ -185,6 +188,7 @@ NO_PERSONAL_DATA = {
     "salons.activityreport": "a plan's report, erased with its plan (PLANS.cascades)",
     "salons.statuschange": "a plan's history of staff decisions, deleted with its plan",
     "salons.grant": "a plan's grant: amounts only, kept for the accounts",
+    "salons.salonschedulechange": "a salon's 休み and 中止: dates and a public reason only",
 }
 NO_RETENTION = {
     "salons.salon": "kept while the salon runs; the organiser's contact is erased on request",
@@ -193,6 +197,9 @@ NO_RETENTION = {
     "salons.activityreport": "goes with its plan (the plans' rules below)",
     "salons.statuschange": "goes with its plan (the plans' rules below)",
     "salons.grant": "kept for the accounts; its plan is anonymised instead of deleted",
+    "salons.salonschedulechange": (
+        "no personal data; past ones change no coming date and go with their salon"
+    ),
 }
 
 # A rejected plan may be questioned or audited as long as grant papers are

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from salons.views import directory, files, plans, status
+from salons.views import directory, feeds, files, plans, status
 
 app_name = "salons"
 urlpatterns = [
     # The directory
     path("", directory.salon_list, name="index"),
     path("<int:pk>/", directory.salon_detail, name="detail"),
+    # iCalendar: one salon's coming dates, and all the salons of a district
+    path("<int:pk>/calendar.ics", feeds.salon_calendar, name="salon_calendar"),
+    path("district/<slug:slug>/calendar.ics", feeds.district_calendar, name="district_calendar"),
     # The 活動計画書: start page, form, drafts, confirmation, print
     path("plans/", plans.plan_start, name="plan_start"),
     path("plans/new/", plans.plan_new, name="plan_new"),

@@ -29,11 +29,15 @@ from shakyo_portal.staff.roles import (
 
 SITEMAP_PAGES = (
     SitemapPage("home", order=0),
+    SitemapPage("calendar", order=85),
     SitemapPage("contact", order=100),
     SitemapPage("about", order=101),
     SitemapPage("about_plan", order=102),
 )
-NAVIGATION = (NavigationEntry("お問合せ", "contact", order=100),)
+NAVIGATION = (
+    NavigationEntry("予定カレンダー", "calendar", order=90),
+    NavigationEntry("お問合せ", "contact", order=100),
+)
 
 NO_SEARCH = {
     "shakyo_portal.practiceplan": "the one plan is the page /about/plan/, reached from the menu",

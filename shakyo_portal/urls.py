@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from coordinators import urls as coordinator_urls
-from shakyo_portal.public import accessibility, search, views
+from shakyo_portal.public import accessibility, calendar, search, views
 from shakyo_portal.public.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("about/plan/", views.practice_plan, name="about_plan"),
     path("accessibility/", accessibility.accessibility, name="accessibility"),
     path("search/", search.search, name="search"),
+    # Salons, 協議体 and 行事 of one month together
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar/<int:year>/<int:month>/", calendar.calendar_page, name="calendar_month"),
     path("preferences/", views.set_preferences, name="preferences"),
     path("districts/", include("districts.urls")),
     path("salons/", include("salons.urls")),

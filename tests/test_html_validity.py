@@ -124,6 +124,8 @@ def fill_portal():
         ("salon-site-offices", salons.no_office.get_absolute_url(), {}, 200),
         ("councils", "/councils/", {}, 200),
         ("areas", "/districts/areas/", {}, 200),
+        ("calendar", "/calendar/", {}, 200),
+        ("calendar-salons", "/calendar/?kind=salon", {}, 200),
         ("coordinators", "/coordinators/", {}, 200),
         ("news", "/news/", {}, 200),
         ("not-found", "/no-such-page/", {}, 404),

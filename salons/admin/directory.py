@@ -7,7 +7,15 @@ from django.utils.html import format_html, format_html_join
 
 from salons.forms.admin import GrantProgramAdminForm, SalonPhotoAdminForm
 from salons.grants import rules_in_words
-from salons.models import GrantProgram, GrantTier, Salon, SalonActivityType, SalonPhoto, TargetGroup
+from salons.models import (
+    GrantProgram,
+    GrantTier,
+    Salon,
+    SalonActivityType,
+    SalonPhoto,
+    SalonScheduleChange,
+    TargetGroup,
+)
 
 
 @admin.register(TargetGroup)
@@ -45,6 +53,19 @@ class SalonPhotoInline(admin.TabularInline):
         )
 
 
+class SalonScheduleChangeInline(admin.TabularInline):
+    """休み and 中止 next to the schedule they change: the public pages and the
+    calendar feeds take the coming dates from both."""
+
+    model = SalonScheduleChange
+    fields = ["kind", "starts_on", "ends_on", "every_year", "reason"]
+    extra = 1
+    verbose_name = "休み・中止"
+    verbose_name_plural = (
+        "休み・中止（休みの期間の開催日は表示しません。中止の日は「中止」と表示します）"
+    )
+
+
 @admin.register(Salon)
 class SalonAdmin(admin.ModelAdmin):
     list_display = ["name", "district", "schedule", "status", "last_held_on"]
@@ -61,7 +82,7 @@ class SalonAdmin(admin.ModelAdmin):
         models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})},
     }
     readonly_fields = ["last_held_on", "created_at", "updated_at"]
-    inlines = [SalonPhotoInline]
+    inlines = [SalonScheduleChangeInline, SalonPhotoInline]
     fieldsets = [
         (None, {"fields": ["name", "reading", "district", "status", "welcomes_newcomers"]}),
         (
@@ -101,7 +122,10 @@ class SalonAdmin(admin.ModelAdmin):
             "記録",
             {
                 "fields": ["last_held_on", "created_at", "updated_at"],
-                "description": "最終開催日は、確認した実績報告から自動で入ります。",
+                "description": (
+                    "最終開催日（実績報告から）は、確認した実績報告から自動で入ります。"
+                    "公開ページには表示しません。"
+                ),
             },
         ),
     ]

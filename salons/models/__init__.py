@@ -12,6 +12,7 @@ grants     a 年度's rules and the grant decided on a plan
 plans      the plan, its reference number and its history
 contents   the money lines and files of plans and reports
 reports    the 実績報告
+schedule_changes  休み and 中止 against a salon's schedule, and its coming dates
 """
 
 from salons.models.base import (
@@ -55,11 +56,24 @@ from salons.models.plans import (
     reference_for,
 )
 from salons.models.reports import ActivityReport, ActivityReportQuerySet
+from salons.models.schedule_changes import (
+    COMING_SHOWN,
+    ChangeKind,
+    SalonDate,
+    SalonScheduleChange,
+    SalonScheduleChangeQuerySet,
+    add_coming,
+    changes_prefetch,
+    coming_dates,
+    has_rule,
+    next_date,
+)
 from salons.workflow import APPLICANT_STATUS_LABELS, PlanStatus, ReportStatus
 from shakyo_portal.core.recurrence import Weekday
 
 __all__ = [
     "APPLICANT_STATUS_LABELS",
+    "COMING_SHOWN",
     "EXPENSE_ITEMS",
     "INCOME_ITEMS",
     "MAX_AMOUNT",
@@ -75,6 +89,7 @@ __all__ = [
     "AttachmentKind",
     "BudgetLine",
     "BudgetSide",
+    "ChangeKind",
     "Channel",
     "Frequency",
     "Grant",
@@ -86,15 +101,23 @@ __all__ = [
     "ReportStatus",
     "Salon",
     "SalonActivityType",
+    "SalonDate",
     "SalonPhoto",
     "SalonQuerySet",
+    "SalonScheduleChange",
+    "SalonScheduleChangeQuerySet",
     "SalonStatus",
     "Schedule",
     "StatusChange",
     "StatusSubject",
     "TargetGroup",
     "Weekday",
+    "add_coming",
     "amount_field",
+    "changes_prefetch",
+    "coming_dates",
+    "has_rule",
+    "next_date",
     "normalize_reference",
     "private_attachment_path",
     "reference_for",

@@ -113,8 +113,11 @@ class Salon(Schedule):
     organiser_name = models.CharField("代表者名", max_length=100, blank=True)
     organiser_phone = PhoneNumberField("代表者の電話番号", blank=True)
     organiser_email = models.EmailField("代表者のメールアドレス", blank=True)
-    # Denormalised from the confirmed 実績報告 so the directory needs no join.
-    last_held_on = models.DateField("最終開催日", null=True, blank=True, editable=False)
+    # Denormalised from the confirmed 実績報告, for staff. Public pages show the
+    # coming dates instead: a last date from last year's report reads as closure.
+    last_held_on = models.DateField(
+        "最終開催日（実績報告から）", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField("登録日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
 

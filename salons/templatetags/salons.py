@@ -5,8 +5,9 @@ asks for the district's salons, so the query stays here.
 """
 
 from django import template
+from django.utils import timezone
 
-from salons.models import Salon
+from salons.models import Salon, add_coming, changes_prefetch
 
 register = template.Library()
 
@@ -16,11 +17,20 @@ DISTRICT_SALONS_SHOWN = 10
 
 @register.inclusion_tag("salons/includes/district_salons.html")
 def district_salons(district, shown=DISTRICT_SALONS_SHOWN):
-    """The salons one can go to in `district` and its sub-districts: one query.
+    """The salons one can go to in `district` and its sub-districts, each with
+    its next date: two queries (the salons, their 休み・中止).
 
     One row more than is shown is read, to know whether to say there are more.
     """
+    today = timezone.localdate()
     salons = list(
-        Salon.objects.listed().in_district(district).select_related("district")[: shown + 1]
+        Salon.objects.listed()
+        .in_district(district)
+        .select_related("district")
+        .prefetch_related(changes_prefetch(today))[: shown + 1]
     )
-    return {"district": district, "salons": salons[:shown], "has_more": len(salons) > shown}
+    return {
+        "district": district,
+        "salons": add_coming(salons[:shown], today=today, count=1),
+        "has_more": len(salons) > shown,
+    }

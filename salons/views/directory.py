@@ -8,6 +8,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from districts.models import District
@@ -19,6 +20,8 @@ from salons.models import (
     SalonActivityType,
     SalonStatus,
     TargetGroup,
+    add_coming,
+    changes_prefetch,
 )
 from shakyo_portal.core.links import map_url, without
 
@@ -33,8 +36,10 @@ def salon_list(request):
 
     Queries, whatever the data size: the form's districts, target groups and
     activity types; the count; the page of salons with their districts; and
-    the page's target groups and activity types (two prefetches).
+    the page's target groups, activity types and 休み・中止 (three prefetches).
+    Each card says when the salon meets next.
     """
+    today = timezone.localdate()
     form = SalonFilterForm(
         request.GET,
         districts=list(District.objects.public()),
@@ -45,9 +50,10 @@ def salon_list(request):
     salons = form.filter(
         Salon.objects.listed()
         .select_related("district")
-        .prefetch_related("target_groups", "activity_types")
+        .prefetch_related("target_groups", "activity_types", changes_prefetch(today))
     )
     page = Paginator(salons, SALONS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = add_coming(list(page.object_list), today=today, count=1)
     active = [
         (words, without(request, param, value)) for param, value, words in form.active_filters()
     ]
@@ -64,9 +70,10 @@ def salon_detail(request, pk):
 
     A closed salon's page still loads (old links, printed leaflets) and says so;
     a salon of a hidden district is not found. Queries: the salon with its
-    district and office; target groups, activity types, photos and the 地域資源
-    that stop there; the yearly totals.
+    district and office; target groups, activity types, photos, 休み・中止 and
+    the 地域資源 that stop there; the yearly totals.
     """
+    today = timezone.localdate()
     salon = get_object_or_404(
         Salon.objects.public()
         .select_related("district__office", "district__parent__office")
@@ -74,10 +81,12 @@ def salon_detail(request, pk):
             "target_groups",
             "activity_types",
             Prefetch("photos", to_attr="photo_list"),
+            changes_prefetch(today),
             *stopping_resources(),
         ),
         pk=pk,
     )
+    add_coming([salon], today=today)
     office = salon.district.contact_office
     return render(
         request,
@@ -88,6 +97,10 @@ def salon_detail(request, pk):
             "yearly_totals": yearly_totals(salon),
             "map_url": map_url(salon),
             "is_closed": salon.status == SalonStatus.CLOSED,
+            "page_updated": max(
+                [salon.updated_at, *(change.updated_at for change in salon.change_list)]
+            ),
+            "page_office": office,
         },
     )
 

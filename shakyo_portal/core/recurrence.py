@@ -73,3 +73,34 @@ def monthly_dates(
         if day is not None and day >= start:
             found.append(day)
     return found
+
+
+def weekly_dates(*, weekday: int, start: date, until: date):
+    """Every given weekday from `start` to `until`, both included: 毎週水曜日."""
+    day = start + timedelta(days=(weekday - start.weekday()) % 7)
+    while day <= until:
+        yield day
+        day += timedelta(days=7)
+
+
+def weeks_of_month_dates(*, weekday: int, weeks, start: date, until: date):
+    """The given weekday in each listed week of every month (第1・第3火曜日),
+    from `start` to `until`, in order. A month without a fifth such weekday
+    simply has no 第5 date; nothing moves into the next month."""
+    weeks = sorted(set(weeks))
+    for year, month in _months_from(start):
+        if date(year, month, 1) > until:
+            return
+        for n in weeks:
+            day = nth_weekday(year, month, weekday, n)
+            if day is not None and start <= day <= until:
+                yield day
+
+
+def in_yearly_span(day: date, first: date, last: date) -> bool:
+    """Whether `day` falls between the month-days of `first` and `last` in any
+    year: a break 「毎年8月」 or one over the new year (12月29日〜1月3日)."""
+    md, start, end = (day.month, day.day), (first.month, first.day), (last.month, last.day)
+    if start <= end:
+        return start <= md <= end
+    return md >= start or md <= end

@@ -152,9 +152,10 @@ def test_query_count_does_not_grow(
     # office), sub-districts, activities, member categories, member count,
     # published members (one list, counted in Python), the district's salons
     # (salons app), its councils (councils app), its coordinators (coordinators
-    # app), and the areas it and its sub-districts serve (one query)
-    with django_assert_max_num_queries(shell_queries + 10):
+    # app), the areas it and its sub-districts serve (one query), and the
+    # salons' breaks and cancellations (one query)
+    with django_assert_max_num_queries(shell_queries + 11):
         resident.get("/districts/kiyone/")
     make(20)
-    with django_assert_max_num_queries(shell_queries + 10):
+    with django_assert_max_num_queries(shell_queries + 11):
         resident.get("/districts/kiyone/")

@@ -56,6 +56,8 @@ EXPECTED = {
     "districts.membercategory": CONTENT,
     "districts.district": {A: "vacde", OF: "vacde", D: "vc", C: "ve", R: "ve"},
     "districts.activity": {A: "vacde", OF: "vacde", D: "vacd", C: "ve", R: "ve"},
+    # The 町名 a district serves: public facts, kept by its 地区担当 too.
+    "districts.districtarea": {A: "vacde", OF: "vacde", D: "vacd", C: "ve", R: "ve"},
     "districts.welfarecommitteemember": {A: "vacde", OF: "vacde", D: "vacde", C: "v", R: "v"},
     # ふれあいサロン
     "salons.targetgroup": CONTENT,
