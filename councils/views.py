@@ -127,6 +127,8 @@ def council_detail(request, slug):
             "plan_groups": plan_groups(rows),
             "plan_has_groups": any(row[0].group.strip() for row in rows),
             "plan_months": MONTHS_IN_FISCAL_ORDER,
+            # A council keeps no date of its last change, so the page claims none.
+            "page_office": council.office,
         },
     )
 
@@ -174,11 +176,19 @@ def chosen_plan(plans, requested: str, today):
 def meeting_detail(request, slug, pk):
     """One meeting, whatever became of it: a cancelled or postponed one says so
     first, with the reason and what replaced it."""
-    meeting = get_object_or_404(Meeting.objects.for_detail(), pk=pk, council__slug=slug)
+    # The council's office comes in the same query: it is the page's 担当.
+    meeting = get_object_or_404(
+        Meeting.objects.for_detail().select_related("council__office"), pk=pk, council__slug=slug
+    )
     return render(
         request,
         "councils/meeting_detail.html",
-        {"meeting": meeting, "council": meeting.council},
+        {
+            "meeting": meeting,
+            "council": meeting.council,
+            "page_updated": meeting.updated_at,
+            "page_office": meeting.council.office,
+        },
     )
 
 

@@ -60,6 +60,12 @@ def visible(request, queryset, **lookup):
     raise Http404
 
 
+def newest_update(objects):
+    """When the newest of the objects a list page shows was updated (they are
+    already fetched: no query); None for an empty list, so the page claims no date."""
+    return max((obj.updated_at for obj in objects), default=None)
+
+
 def preview_response(response, preview: bool):
     # A preview is for the staff member looking at it: never stored by a cache.
     if preview:
@@ -90,7 +96,13 @@ def post_list(request, slug=None):
     return render(
         request,
         "news/post_list.html",
-        {"categories": categories, "category": category, "page": page, "posts": page.object_list},
+        {
+            "categories": categories,
+            "category": category,
+            "page": page,
+            "posts": page.object_list,
+            "page_updated": newest_update(page.object_list),
+        },
     )
 
 
@@ -98,7 +110,11 @@ def post_list(request, slug=None):
 def post_detail(request, slug):
     """One post. Queries: the post with its category; its districts, images and files."""
     post, preview = visible(request, Post.objects.for_detail(), slug=slug)
-    response = render(request, "news/post_detail.html", {"post": post, "preview": preview})
+    response = render(
+        request,
+        "news/post_detail.html",
+        {"post": post, "preview": preview, "page_updated": post.updated_at},
+    )
     return preview_response(response, preview)
 
 
@@ -124,6 +140,7 @@ def event_list(request):
             "page": page,
             "events": page.object_list,
             "past": past,
+            "page_updated": newest_update(page.object_list),
             "this_month": reverse("news:calendar", args=[today.year, today.month]),
         },
     )
@@ -195,6 +212,7 @@ def event_calendar(request, year, month):
             else None,
             "is_this_month": (today.year, today.month) == (year, month),
             "this_month": (today.year, today.month),
+            "page_updated": newest_update(events),
         },
     )
 
@@ -213,6 +231,8 @@ def event_detail(request, pk):
             "preview": preview,
             "is_over": event.is_over(now),
             "closed_reason": event.registration_closed_reason(now),
+            "page_updated": event.updated_at,
+            "page_office": event.office,
         },
     )
     return preview_response(response, preview)
@@ -309,6 +329,7 @@ def _render_form(request, event, form, closed_reason):
             "event": event,
             "form": form,
             "closed_reason": closed_reason,
+            "page_office": event.office,
         },
     )
 
@@ -344,7 +365,15 @@ def newsletter_list(request):
     """The archive, newest first, grouped by 年度. Queries: the count and the page."""
     issues = NewsletterIssue.objects.published().archive_order()
     page = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "news/newsletter_list.html", {"page": page, "issues": page.object_list})
+    return render(
+        request,
+        "news/newsletter_list.html",
+        {
+            "page": page,
+            "issues": page.object_list,
+            "page_updated": newest_update(page.object_list),
+        },
+    )
 
 
 @require_safe
@@ -361,6 +390,7 @@ def newsletter_detail(request, number):
             "titles_only": any(not article.has_body for article in articles),
             "has_text": any(article.has_body for article in articles),
             "preview": preview,
+            "page_updated": issue.updated_at,
         },
     )
     return preview_response(response, preview)

@@ -37,7 +37,13 @@ def coordinator_list(request):
     return render(
         request,
         "coordinators/index.html",
-        {"page": page, "coordinators": page.object_list, "offices": offices},
+        {
+            "page": page,
+            "coordinators": page.object_list,
+            "offices": offices,
+            # The office they all share is the page's 担当; several, and the council's is.
+            "page_office": offices[0] if len(offices) == 1 else None,
+        },
     )
 
 
@@ -75,6 +81,8 @@ def report_list(request):
             "page": page,
             "reports": page.object_list,
             "active_filters": form.active_filters(),
+            # The newest change among the reports shown (already fetched: no query).
+            "page_updated": max((r.updated_at for r in page.object_list), default=None),
         },
     )
 
@@ -82,11 +90,21 @@ def report_list(request):
 @require_safe
 def report_detail(request, pk):
     """One published report; an internal log is not found, whoever asks."""
-    report = get_object_or_404(ActivityLog.objects.for_report_detail(), pk=pk)
+    # The coordinator's office comes in the same query: it is the page's 担当.
+    report = get_object_or_404(
+        ActivityLog.objects.for_report_detail().select_related("coordinator__office"), pk=pk
+    )
     # The same rule as the resource map's: a resource in a hidden district is not shown.
     resource = Resource.objects.public().filter(pk=report.resource_id).first()
     return render(
-        request, "coordinators/report_detail.html", {"report": report, "resource": resource}
+        request,
+        "coordinators/report_detail.html",
+        {
+            "report": report,
+            "resource": resource,
+            "page_updated": report.updated_at,
+            "page_office": report.coordinator.office,
+        },
     )
 
 

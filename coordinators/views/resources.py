@@ -96,5 +96,7 @@ def resource_detail(request, pk):
             "office": office,
             "has_contact": has_contact,
             "map_url": map_url(resource),
+            "page_updated": resource.updated_at,
+            "page_office": office,
         },
     )

@@ -18,7 +18,8 @@ def home(request):
 
 
 def contact(request):
-    # The offices come with the page's shell (site.all_offices), hours and all.
+    # The offices come with the page's shell (site.all_offices), hours and all. An
+    # office keeps no date of its last change, so the page claims no 更新日.
     return render(request, "contact.html")
 
 
@@ -26,6 +27,7 @@ def contact(request):
 def about(request):
     """社協について: the council, its 地域福祉実践計画 and its 個人情報保護方針."""
     # The shell's profile leaves out the introduction, so this page reads it itself.
+    # The profile keeps no date of its last change, so the page claims no 更新日.
     return render(
         request,
         "about/about.html",
@@ -39,7 +41,14 @@ def about(request):
 
 @require_safe
 def practice_plan(request):
-    return render(request, "about/plan.html", {"plan": PracticePlan.objects.for_page().first()})
+    plan = PracticePlan.objects.for_page().first()
+    # Its goals, policies and photos are edited on the plan's own admin page, which
+    # saves the plan too: its updated_at is the page's.
+    return render(
+        request,
+        "about/plan.html",
+        {"plan": plan, "page_updated": plan.updated_at if plan else None},
+    )
 
 
 @require_GET

@@ -31,6 +31,15 @@ def css_class(name):
     return re.compile(rf"(^|\s){name}(\s|$)")
 
 
+def reveal(page):
+    """Open the header's buttons (検索・表示の設定, メニュー) where they show: on a
+    phone the display choices and the menu wait behind them; a wide screen has none."""
+    page.wait_for_load_state()
+    for summary in page.locator(".site-header summary").all():
+        if summary.is_visible() and summary.evaluate("(s) => !s.parentElement.open"):
+            summary.click()
+
+
 def check_fits_phone(page, width=VIEWPORTS["phone"]["viewport"]["width"]):
     """The page does not scroll sideways on a phone."""
     # A phone (is_mobile) zooms out to fit a page that is too wide, and then
@@ -46,6 +55,7 @@ def check_display(page, *, viewport, standard_px):
     """The page shows 特大 on black, and (on a phone) does not scroll sideways."""
     # Computed styles need the stylesheet, not just the new <html>.
     page.wait_for_load_state()
+    reveal(page)
     html = page.locator("html")
     expect(html).to_have_class(css_class("size-xlarge"))
     expect(html).to_have_class(css_class("theme-black"))
@@ -62,11 +72,13 @@ def test_display_choice_stays_from_page_to_page(viewport, new_context, live_serv
     page = new_context(**VIEWPORTS[viewport]).new_page()
     page.goto("/")
     standard_px = root_font_px(page)
+    reveal(page)
     expect(link(page, "標準")).to_have_attribute("aria-current", "true")
     expect(link(page, "白")).to_have_attribute("aria-current", "true")
 
     link(page, "特大").click()
     expect(page.locator("html")).to_have_class(css_class("size-xlarge"))
+    reveal(page)
     expect(link(page, "標準")).not_to_have_attribute("aria-current", re.compile(".*"))
     link(page, "黒").click()
     expect(page).to_have_url(live_server.url + "/")
@@ -75,6 +87,7 @@ def test_display_choice_stays_from_page_to_page(viewport, new_context, live_serv
     menu = page.get_by_role("navigation", name="メインメニュー")
     link(menu, "地区社協").click()
     expect(page).to_have_url(live_server.url + "/districts/")
+    reveal(page)
     expect(link(menu, "地区社協")).to_have_attribute("aria-current", "page")
     check_display(page, viewport=viewport, standard_px=standard_px)
 

@@ -4,13 +4,15 @@ page to page, readable on a phone at 特大 on black, and working without JavaSc
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_display_preferences import VIEWPORTS, check_fits_phone, css_class
+from tests.browser.test_display_preferences import VIEWPORTS, check_fits_phone, css_class, reveal
 
 pytestmark = pytest.mark.browser
 
 
 def chip(page, **choice):
-    """A display-control link by what it sets: its name carries a reading once ふりがな is on."""
+    """A display-control link by what it sets: its name carries a reading once ふりがな is on.
+    On a phone it waits behind 検索・表示の設定, which is opened first."""
+    reveal(page)
     ((key, value),) = choice.items()
     return page.locator(f'.display-controls a[href*="{key}={value}"]')
 
@@ -60,6 +62,7 @@ def test_a_resident_reads_with_furigana_in_black_at_xlarge(new_context, live_ser
     expect(page.locator("html")).to_have_class(css_class("size-xlarge"))
     check_fits_phone(page)
 
+    reveal(page)
     page.get_by_role("navigation", name="メインメニュー").locator('a[href="/districts/"]').click()
     expect(page).to_have_url(live_server.url + "/districts/")
     check_furigana(page)

@@ -83,6 +83,8 @@ def test_about_page_introduces_the_council(resident, site):
         (2, "個人情報保護方針"),
         (3, "利用の目的"),
         (3, "第三者への提供"),
+        # Every page ends with whom to ask (templates/includes/page_info.html).
+        (2, "このページに関するお問い合わせ"),
     ]
     assert "令和6年4月1日(月) 改定" in html
     # The footer links to the policy from every page.
@@ -142,6 +144,7 @@ def test_plan_page_shows_each_goal_with_its_department_policies_projects_and_pho
         (2, "基本目標2 目標その2"),
         (3, "施策"),
         (3, "主な事業"),
+        (2, "このページに関するお問い合わせ"),
     ]
     for number in (1, 2):
         assert f'<a href="#goal-{number}">' in html
