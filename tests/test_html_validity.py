@@ -17,9 +17,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.shortcuts import render
 from django.template import loader
 from django.test import Client, RequestFactory
 
+from shakyo_portal.public import outage
 from shakyo_portal.public.views import server_error
 from tests.a11y_report import record_nu
 from tests.scenarios import build_portal
@@ -153,6 +155,13 @@ def render_error_pages(folder):
     written["server-error.html"] = "500.html"
     (folder / "server-error-plain.html").write_text(loader.render_to_string("500_plain.html"))
     written["server-error-plain.html"] = "500_plain.html"
+    # The database away: the page built from the cache's copy, notice and phones.
+    (folder / "unavailable.html").write_bytes(outage.unavailable_response().content)
+    written["unavailable.html"] = "503.html"
+    for name, template in [("too-large.html", "413.html"), ("bad-request.html", "400.html")]:
+        page = render(RequestFactory().get("/"), template, {"limit_mb": 64})
+        (folder / name).write_bytes(page.content)
+        written[name] = template
     return written
 
 

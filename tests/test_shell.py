@@ -30,7 +30,7 @@ def test_every_page_has_the_shell(resident, site):
     labels = re.findall(r"<a [^>]*>([^<]+)</a>", nav)
     assert labels == [
         *("地区社協", "サロン", "協議体", "コーディネーター"),
-        *("地域資源マップ", "お知らせ", "行事", "お問合せ"),
+        *("地域資源マップ", "お知らせ", "行事", "予定カレンダー", "お問合せ"),
     ]
     # The footer carries the office from the database, not from a template.
     assert "地域共生推進課" in html

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from shakyo_portal.core import declarations, preferences
 from shakyo_portal.core.models import EmergencyNotice, Office, SiteProfile
+from shakyo_portal.public import outage
 
 
 class SiteContext:
@@ -48,8 +49,12 @@ class SiteContext:
         # whose staff have not entered the council's profile yet shows none.
         profile = self.profile
         if profile is None or not profile.has_emergency_notice:
-            return []
-        return list(EmergencyNotice.objects.for_banner())
+            notices = []
+        else:
+            notices = list(EmergencyNotice.objects.for_banner())
+        # Kept for the 503 page, which must show them without the database.
+        outage.remember(notices=notices, offices=self.offices)
+        return notices
 
 
 def site(request):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_safe
 
 from shakyo_portal.core import preferences, requestids
 from shakyo_portal.core.models import PracticePlan, PrivacyPolicy, SiteProfile
+from shakyo_portal.public import outage
 
 logger = logging.getLogger(__name__)
 
@@ -80,8 +81,10 @@ def favicon(request):
 
 
 def server_error(request):
-    """The 500 page inside the site shell, or a bare one if the shell itself fails
-    (the database may be what broke)."""
+    """The 500 page inside the site shell, or a bare one if the shell itself fails;
+    a 503 with its own page when the database cannot be reached at all."""
+    if outage.database_is_away():
+        return outage.unavailable_response()
     context = {"request_id": requestids.current()}
     try:
         body = loader.render_to_string("500.html", context, request=request)

@@ -6,6 +6,7 @@ import smtplib
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 
 from salons.models import ActivityPlan, GrantProgram, PlanStatus
@@ -39,13 +40,15 @@ def test_a_huge_attachment_id_to_remove_is_a_form_error(resident, world):
     assert "remove_attachments" in response.context["form"].errors
 
 
-def test_a_mail_server_failure_does_not_lose_the_plan(
-    resident, world, monkeypatch, django_capture_on_commit_callbacks
-):
-    def refuse(*args, **kwargs):
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
         raise smtplib.SMTPException("mail server down")
 
-    monkeypatch.setattr("salons.services.mail.send_mail", refuse)
+
+def test_a_mail_server_failure_does_not_lose_the_plan(
+    resident, world, settings, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
     with django_capture_on_commit_callbacks(execute=True):
         response = resident.post("/salons/plans/new/", plan_data(world, action="submit"))
     assert response.status_code == 302

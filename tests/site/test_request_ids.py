@@ -10,7 +10,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from shakyo_portal.core.requestids import RequestIdFilter
-from tests.factories import ActivityPlanFactory, OfficeFactory, SiteProfileFactory
+from tests.factories import (
+    ActivityPlanFactory,
+    OfficeFactory,
+    SiteProfileFactory,
+    UserFactory,
+)
 
 ID = re.compile(r"[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}")
 
@@ -76,9 +81,9 @@ def test_log_lines_outside_a_request_say_so():
     assert handler.records[0].request_id == "-"
 
 
-def test_a_refusal_is_logged_with_the_staff_member_refused(site, django_user_model):
+def test_a_refusal_is_logged_with_the_staff_member_refused(site):
     plan = ActivityPlanFactory()
-    user = django_user_model.objects.create_user("kanri", password="x-pass-12345", is_staff=True)
+    user = UserFactory(username="kanri", staff=True)
     client = Client()
     client.force_login(user)
     handler = capture("shakyo_portal.security")
