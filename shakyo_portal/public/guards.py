@@ -1,16 +1,17 @@
-"""Refusals made before anything reads the request: a body larger than the
-site takes, and a NUL character anywhere a query could carry it.
+"""What is settled before anything reads the request: a body larger than the
+site takes is refused, and NUL characters are taken out of queries and forms.
 
-Both answer with a Japanese page instead of a 500 or a long wait. They run
-before sessions, CSRF and the views, so a 300 MB body is refused from its
-Content-Length without being read, and no admin list filter or search box
-hands PostgreSQL a NUL (which it refuses with an error, not an empty result).
+They run before sessions, CSRF and the views, so a 300 MB body is refused
+from its Content-Length without being read (a Japanese 413 page), and no admin
+list filter or search box hands PostgreSQL a NUL, which it answers with an
+error (a 500), not an empty result.
 """
 
 import logging
 
 from django.conf import settings
 from django.db import DatabaseError
+from django.http import QueryDict
 from django.shortcuts import render
 
 from shakyo_portal.core import requestids
@@ -50,18 +51,31 @@ class RequestGuardMiddleware:
                 {"limit_mb": settings.MAX_REQUEST_BYTES // (1024 * 1024)},
                 status=413,
             )
-        if "\x00" in request.path or _has_nul(request.GET) or self._form_has_nul(request):
-            logger.warning("request with a NUL character refused on %s", request.path)
+        if "\x00" in request.path:
+            logger.warning("request with a NUL character in its path refused: %r", request.path)
             return render(request, "400.html", status=400)
+        # A NUL in a query or a form is dropped, as the search and the forms
+        # drop other control characters: the rest of what was typed still
+        # counts, and no filter hands PostgreSQL a NUL.
+        if _has_nul(request.GET):
+            request.GET = _without_nul(request.GET)
+        if self._is_form(request) and _has_nul(request.POST):
+            request._post = _without_nul(request.POST)
         return self.get_response(request)
 
     @staticmethod
-    def _form_has_nul(request) -> bool:
+    def _is_form(request) -> bool:
         # CSRF reads the same form next anyway, so this costs no extra read;
         # the body's size was checked above. Uploaded files are not looked into.
-        if request.method != "POST" or request.content_type not in FORMS:
-            return False
-        return _has_nul(request.POST)
+        return request.method == "POST" and request.content_type in FORMS
+
+
+def _without_nul(query):
+    cleaned = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        cleaned.setlist(key.replace("\x00", ""), [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned
 
 
 class RequestIdMiddleware:

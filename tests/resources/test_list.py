@@ -177,7 +177,7 @@ def test_nothing_at_all(resident, db):
         ({"category": "nope"}, "分類は一覧から選んでください。"),
         ({"scene": "x" * 5000}, "暮らしの場面は一覧から選んでください。"),
         ({"district": "hidden"}, "指定された地区は見つかりませんでした。"),
-        ({"district": "\x00"}, "指定された地区は見つかりませんでした。"),
+        ({"district": "\x00nowhere\x01"}, "指定された地区は見つかりませんでした。"),
     ],
 )
 def test_bad_filter_values_are_explained_not_fatal(resident, town, params, message):
