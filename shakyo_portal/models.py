@@ -15,6 +15,7 @@ from shakyo_portal.core.models import (  # noqa: F401
     SiteProfile,
 )
 from shakyo_portal.staff.models import (  # noqa: F401
+    RecoveryCode,
     StaffNotification,
     StaffProfile,
     StaffSession,

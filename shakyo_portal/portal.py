@@ -84,6 +84,10 @@ UNMANAGED = {
     "sessions.session": "login sessions; 管理者 end them from the user admin",
     "shakyo_portal.staffsession": "the registry of those sessions, kept by the login signals",
     "axes.accessattemptexpiration": "axes's own note of when a lockout ends",
+    "shakyo_portal.recoverycode": (
+        "a staff member's one-time login codes, kept only hashed; made on the 2段階認証 page "
+        "and removed by 2段階認証をリセットする"
+    ),
 }
 
 # Accounts and settings keep a history; a user's groups and a staff member's

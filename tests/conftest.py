@@ -54,6 +54,21 @@ def superuser_user(db):
 
 
 @pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser (behind admin_client), let off two-factor login
+    with a reason as UserFactory's staff are, so force_login reaches the admin."""
+    from shakyo_portal.staff.models import StaffProfile
+
+    user = django_user_model.objects.filter(username="admin").first()
+    if user is None:
+        user = django_user_model.objects.create_superuser(username="admin", password="password")
+    StaffProfile.objects.update_or_create(
+        user=user, defaults={"two_factor_exempt": True, "two_factor_exempt_reason": "テスト用"}
+    )
+    return user
+
+
+@pytest.fixture
 def superuser(superuser_user):
     client = Client()
     client.force_login(superuser_user)

@@ -65,6 +65,25 @@ class UserFactory(factory.django.DjangoModelFactory):
         staff = factory.Trait(is_staff=True)
         superuser = factory.Trait(is_staff=True, is_superuser=True)
 
+    @factory.post_generation
+    def two_factor_exempt(user, create, extracted, **kwargs):
+        """Staff come let off two-factor login, as 管理者 would let someone off
+        (with a reason, in the audit trail), so a test about something else can
+        log them in with the password or force_login. Tests of two-factor login
+        itself ask for a staff member who is not: two_factor_exempt=False."""
+        from shakyo_portal.staff.models import StaffProfile
+
+        if not (create and user.is_staff):
+            return
+        exempt = extracted is not False
+        StaffProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "two_factor_exempt": exempt,
+                "two_factor_exempt_reason": "テスト用" if exempt else "",
+            },
+        )
+
 
 def role_user(role, *, districts=(), username=None, **fields):
     """A staff member in one of the five role groups (shakyo_portal.staff.roles.Role),

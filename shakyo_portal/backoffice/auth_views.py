@@ -1,10 +1,14 @@
-"""Staff login: password, then the authenticator app's six digits when needed.
+"""Staff login: password, then the authenticator app's six digits (or one
+of the recovery codes).
 
 Step one goes through django.contrib.auth, so axes counts every wrong
 password and locks that username from that address after
-AXES_FAILURE_LIMIT failures. A staff member with a confirmed app is not
-logged in by the password alone: the session only remembers who passed step
-one, for a few minutes and a few tries, and step two logs them in.
+AXES_FAILURE_LIMIT failures; login_limits counts them per username across
+all addresses and pauses a username guessed at from many. A staff member
+with a confirmed app is not logged in by the password alone: the session
+only remembers who passed step one, for a few minutes and a few tries, and
+step two logs them in. Everyone else not let off two-factor login logs in
+only as far as the page that sets the app up.
 """
 
 import time
@@ -20,6 +24,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -33,7 +38,9 @@ from django_otp import DEVICE_ID_SESSION_KEY, verify_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shakyo_portal.backoffice import twofactor
+from shakyo_portal.backoffice import login_limits, twofactor
+from shakyo_portal.staff import audit
+from shakyo_portal.staff.models import StaffProfile
 
 PENDING_KEY = "staff_login_pending"
 # Long enough to unlock a phone and open the app, short enough that a
@@ -81,8 +88,53 @@ class CodeForm(forms.Form):
         return code
 
 
+class LoginCodeForm(forms.Form):
+    """The second step: the app's six digits, or one of the recovery codes."""
+
+    required_css_class = "required"
+    code = forms.CharField(
+        label="確認コード",
+        max_length=30,
+        help_text="認証アプリの6桁の番号か、予備コード（英数字10文字）を入力します。",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "off",
+                "spellcheck": "false",
+                "autofocus": True,
+                "size": 12,
+            }
+        ),
+        error_messages={
+            "required": "認証アプリに表示されている6桁の番号か、予備コードを入力してください。"
+        },
+    )
+
+    def clean_code(self):
+        # No inputmode="numeric": the recovery codes have letters.
+        typed = unicodedata.normalize("NFKC", self.cleaned_data["code"])
+        digits = "".join(typed.split()).replace("-", "")
+        if digits.isascii() and digits.isdigit() and len(digits) == 6:
+            return ("app", digits)
+        recovery = twofactor.normalise_recovery_code(typed)
+        if recovery is not None:
+            return ("recovery", recovery)
+        raise forms.ValidationError(
+            "確認コードは、認証アプリの6桁の数字か、予備コード（英数字10文字）で入力してください。"
+        )
+
+
 WRONG_CODE = "番号が違います。認証アプリにいま表示されている6桁の番号を入力してください。"
+WRONG_LOGIN_CODE = (
+    "確認コードが違います。認証アプリにいま表示されている6桁の番号か、"
+    "まだ使っていない予備コードを入力してください。"
+)
 THROTTLED = "番号を続けて間違えたため、少し時間をおいてから入力してください。"
+PAUSED = (
+    "このユーザー名では、いろいろな場所からのログインの失敗が続いているため、"
+    "しばらくログインを受け付けていません。{minutes}分ほどたってから、もう一度お試しください。"
+    "急ぐときは管理者に連絡してください。"
+)
 
 
 # --- the login ---------------------------------------------------------------
@@ -113,9 +165,15 @@ def _login(request, site, extra_context):
         request.session.pop(PENDING_KEY, None)
         return redirect(request.get_full_path())
 
+    username = request.POST.get("username", "") if request.method == "POST" else ""
+    known = bool(username) and login_limits.known_here(request, username)
+    if username and not known and (seconds := login_limits.seconds_left(username)):
+        return _render_paused(request, site, username, next_url, seconds, extra_context)
+
     form = AdminAuthenticationForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
+        login_limits.succeeded(username)
         device = twofactor.confirmed_device(user)
         if device is not None:
             request.session[PENDING_KEY] = {
@@ -126,14 +184,23 @@ def _login(request, site, extra_context):
                 "next": next_url,
                 "tries": 0,
             }
-            return _render_code_step(request, site, CodeForm(), extra_context)
+            response = _render_code_step(request, site, LoginCodeForm(), extra_context)
+            login_limits.remember(request, response, user.get_username())
+            return response
         auth_login(request, user)
         if twofactor.required(user):
             messages.info(request, "ログインを続けるには、2段階認証の設定が必要です。")
-            return redirect(
+            response = redirect(
                 _with_next(reverse("admin:two_factor", current_app=site.name), next_url)
             )
-        return redirect(next_url or reverse("admin:index", current_app=site.name))
+        else:
+            response = redirect(next_url or reverse("admin:index", current_app=site.name))
+        login_limits.remember(request, response, user.get_username())
+        return response
+    wrong_password = username and request.POST.get("password") and form.non_field_errors()
+    # A browser the username has logged in from is only told the password was wrong.
+    if wrong_password and (seconds := login_limits.failed(username)) and not known:
+        return _render_paused(request, site, username, next_url, seconds, extra_context)
 
     context = {
         **site.each_context(request),
@@ -146,6 +213,23 @@ def _login(request, site, extra_context):
         **extra_context,
     }
     return TemplateResponse(request, "admin/staff/login.html", context)
+
+
+def _render_paused(request, site, username, next_url, seconds, extra_context):
+    # The same page whether or not the username exists.
+    minutes = max(1, -(-seconds // 60))
+    context = {
+        **site.each_context(request),
+        "title": "ログイン",
+        "subtitle": None,
+        "app_path": request.get_full_path(),
+        "username": request.user.get_username(),
+        "form": AuthenticationForm(request, initial={"username": username}),
+        "paused": PAUSED.format(minutes=minutes),
+        "next": next_url,
+        **extra_context,
+    }
+    return TemplateResponse(request, "admin/staff/login.html", context, status=429)
 
 
 def _second_step(request, site, extra_context):
@@ -167,18 +251,36 @@ def _second_step(request, site, extra_context):
         messages.error(request, "もう一度ユーザー名とパスワードを入力してください。")
         return redirect(request.get_full_path())
 
-    form = CodeForm(request.POST)
+    form = LoginCodeForm(request.POST)
     if form.is_valid():
+        kind, code = form.cleaned_data["code"]
         if not device.verify_is_allowed()[0]:
             form.add_error("code", THROTTLED)
+        elif kind == "app" and verify_token(user, pending["device"], code) is not None:
+            return _logged_in(request, site, user, device, pending)
+        elif kind == "recovery" and twofactor.use_recovery_code(user, code):
+            device.throttle_reset()
+            response = _logged_in(request, site, user, device, pending)
+            # After the login, so the entry names the staff member.
+            audit.record_access(
+                request,
+                type(user),
+                what="予備コードでログイン",
+                pks=[user.pk],
+                event="recovery_code",
+            )
+            left = twofactor.recovery_codes_left(user)
+            messages.warning(
+                request,
+                f"予備コードでログインしました。使った予備コードは、もう使えません（残り{left}個）。"
+                "スマートフォンが見つからないときは、管理者に2段階認証のリセットを依頼してください。",
+            )
+            return response
         else:
-            verified = verify_token(user, pending["device"], form.cleaned_data["code"])
-            if verified is not None:
-                del request.session[PENDING_KEY]
-                auth_login(request, user, backend=pending["backend"])
-                otp_login(request, verified)
-                return redirect(pending["next"] or reverse("admin:index", current_app=site.name))
-            form.add_error("code", WRONG_CODE)
+            if kind == "recovery":
+                # The app's throttle slows guesses at recovery codes as well.
+                device.throttle_increment()
+            form.add_error("code", WRONG_LOGIN_CODE)
 
     pending["tries"] += 1
     if pending["tries"] >= MAX_CODE_TRIES:
@@ -191,6 +293,13 @@ def _second_step(request, site, extra_context):
         return redirect(request.get_full_path())
     request.session[PENDING_KEY] = pending
     return _render_code_step(request, site, form, extra_context)
+
+
+def _logged_in(request, site, user, device, pending):
+    del request.session[PENDING_KEY]
+    auth_login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    return redirect(pending["next"] or reverse("admin:index", current_app=site.name))
 
 
 def _render_code_step(request, site, form, extra_context):
@@ -212,7 +321,7 @@ def _render_code_step(request, site, form, extra_context):
 @sensitive_post_parameters("code")
 @never_cache
 def two_factor(request, site):
-    """Set up, or turn off, the authenticator app.
+    """Set up, or turn off, the authenticator app, and make new recovery codes.
 
     Not behind site.admin_view: a staff member who must use two-factor login
     and has no app yet reaches no admin page until they finish here.
@@ -241,15 +350,18 @@ def two_factor(request, site):
         if action == "enrol" and form.is_valid():
             if _confirm(user, new_device, form.cleaned_data["code"]):
                 otp_login(request, new_device)
-                messages.success(
-                    request,
-                    "2段階認証を設定しました。次回からは、パスワードのあとに確認コードを入力します。",
+                # Shown in this answer only: nothing keeps them to show again.
+                return _render_recovery_codes(
+                    request, site, twofactor.new_recovery_codes(user), next_url, first=True
                 )
-                return redirect(next_url or reverse("admin:index", current_app=site.name))
             form.add_error("code", WRONG_CODE)
+    elif action == "recovery_codes":
+        return _render_recovery_codes(
+            request, site, twofactor.new_recovery_codes(user), next_url, first=False
+        )
     elif action == "disable" and not required and form.is_valid():
         if verify_token(user, device.persistent_id, form.cleaned_data["code"]) is not None:
-            TOTPDevice.objects.filter(user=user).delete()
+            twofactor.forget_second_factor([user])
             request.session.pop(DEVICE_ID_SESSION_KEY, None)
             messages.success(
                 request, "2段階認証をやめました。次回からはパスワードだけでログインします。"
@@ -265,12 +377,32 @@ def two_factor(request, site):
         "app_path": request.get_full_path(),
         "device": device,
         "required": required,
+        "exempt_reason": _exempt_reason(user) if not required else "",
+        "recovery_codes_left": twofactor.recovery_codes_left(user) if device else 0,
         "next": next_url,
     }
     if device is None:
         context["qr_svg"] = _qr_svg(new_device)
         context["secret"] = _grouped_secret(new_device)
     return TemplateResponse(request, "admin/staff/two_factor.html", context)
+
+
+def _render_recovery_codes(request, site, codes, next_url, *, first):
+    context = {
+        **site.each_context(request),
+        "title": "2段階認証の予備コード",
+        "subtitle": None,
+        "codes": codes,
+        "first": first,
+        "continue_url": next_url or reverse("admin:index", current_app=site.name),
+        "two_factor_url": reverse("admin:two_factor", current_app=site.name),
+    }
+    return TemplateResponse(request, "admin/staff/recovery_codes.html", context)
+
+
+def _exempt_reason(user) -> str:
+    profile = StaffProfile.objects.filter(user=user).first()
+    return profile.two_factor_exempt_reason if profile else ""
 
 
 def _enrolment_device(user) -> TOTPDevice:

@@ -2,6 +2,10 @@
 districts, two-factor login and open sessions, and who among the staff is
 e-mailed when a resident sends something.
 
+Two-factor login is everyone's default; the one switch here lets a person
+off it, with a reason, and the audit trail (StaffProfile is audited) keeps
+who did that and when.
+
 Choosing a role group is what makes someone staff here, so saving a user
 with a role turns 「スタッフ権限」 on by itself instead of asking 管理者 to
 remember a second checkbox; a user without a role reaches nothing anyway.
@@ -12,13 +16,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from districts.models import District
-from shakyo_portal.backoffice import sessions
-from shakyo_portal.core.models import SiteProfile
+from shakyo_portal.backoffice import sessions, twofactor
 from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffNotification, StaffProfile
 from shakyo_portal.staff.roles import Role
@@ -37,12 +40,27 @@ class StaffProfileForm(forms.ModelForm):
 
     class Meta:
         model = StaffProfile
-        fields = ["two_factor_required"]
+        fields = ["two_factor_exempt", "two_factor_exempt_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["districts"] = list(self.instance.districts.values_list("pk", flat=True))
+
+    def clean(self):
+        cleaned = super().clean()
+        reason = cleaned.get("two_factor_exempt_reason", "").strip()
+        if cleaned.get("two_factor_exempt") and not reason:
+            self.add_error(
+                "two_factor_exempt_reason",
+                "2段階認証を免除するときは、理由を書いてください。",
+            )
+        elif not cleaned.get("two_factor_exempt"):
+            # A reason without an exemption would read as one in the history.
+            cleaned["two_factor_exempt_reason"] = ""
+        else:
+            cleaned["two_factor_exempt_reason"] = reason
+        return cleaned
 
     def _save_m2m(self):
         super()._save_m2m()
@@ -52,9 +70,23 @@ class StaffProfileForm(forms.ModelForm):
 class StaffProfileInline(admin.StackedInline):
     model = StaffProfile
     form = StaffProfileForm
-    fields = ["districts", "two_factor_required"]
+    fields = ["districts", "two_factor_exempt", "two_factor_exempt_reason"]
+    readonly_fields = ["assigned_districts"]
     can_delete = False
     max_num = 1
+
+    def get_fields(self, request, obj=None):
+        # Shown read-only (a superuser's profile to a 管理者), "districts" would
+        # be looked up on the model, where it is the districts app's reverse
+        # relation, which the admin cannot display.
+        user_admin = self.admin_site._registry.get(type(obj)) if obj is not None else None
+        if user_admin is not None and not user_admin.has_change_permission(request, obj):
+            return ["assigned_districts", "two_factor_exempt", "two_factor_exempt_reason"]
+        return self.fields
+
+    @admin.display(description="担当地区")
+    def assigned_districts(self, profile):
+        return "、".join(str(d) for d in profile.districts.all()) or "なし"
 
 
 def _touchable(request, queryset):
@@ -92,24 +124,11 @@ def deactivate(modeladmin, request, queryset):
     )
 
 
-@admin.action(description="2段階認証を必須にする", permissions=["change"])
-def require_two_factor(modeladmin, request, queryset):
-    queryset = _touchable(request, queryset)
-    users = list(queryset)
-    for user in users:
-        StaffProfile.objects.update_or_create(user=user, defaults={"two_factor_required": True})
-    modeladmin.message_user(
-        request,
-        f"{len(users)}人の2段階認証を必須にしました。"
-        "認証アプリを設定していない人は、次に管理画面を開くときに設定します。",
-    )
-
-
 @admin.action(description="2段階認証をリセットする", permissions=["change"])
 def reset_two_factor(modeladmin, request, queryset):
     queryset = _touchable(request, queryset)
     users = list(queryset)
-    TOTPDevice.objects.filter(user__in=users).delete()
+    twofactor.forget_second_factor(users)
     audit.record_access(
         request,
         User,
@@ -119,15 +138,15 @@ def reset_two_factor(modeladmin, request, queryset):
     )
     modeladmin.message_user(
         request,
-        f"{len(users)}人の2段階認証をリセットしました。"
-        "必須の人は、次のログインで認証アプリを設定し直します。",
+        f"{len(users)}人の2段階認証（認証アプリと予備コード）をリセットしました。"
+        "免除されていない人は、次のログインで認証アプリを設定し直します。",
     )
 
 
 class PortalUserAdmin(UserAdmin):
     list_display = ["username", "full_name", "email", "roles", "two_factor", "is_active"]
     list_filter = ["is_active", "groups", "is_staff", "is_superuser"]
-    actions = [end_sessions, deactivate, require_two_factor, reset_two_factor]
+    actions = [end_sessions, deactivate, reset_two_factor]
     # Permissions come from the role groups (staff.roles); a permission given
     # to one person would be a hole in that table.
     fieldsets = [
@@ -167,17 +186,14 @@ class PortalUserAdmin(UserAdmin):
         return fields if request.user.is_superuser else [*fields, "is_superuser"]
 
     def get_queryset(self, request):
-        everyone_required = SiteProfile.objects.filter(staff_two_factor_required=True).exists()
         return (
             super()
             .get_queryset(request)
             .prefetch_related("groups")
             .annotate(
                 has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
-                must_use_device=Value(True, output_field=BooleanField())
-                if everyone_required
-                else Exists(
-                    StaffProfile.objects.filter(user=OuterRef("pk"), two_factor_required=True)
+                exempt=Exists(
+                    StaffProfile.objects.filter(user=OuterRef("pk"), two_factor_exempt=True)
                 ),
             )
         )
@@ -197,9 +213,9 @@ class PortalUserAdmin(UserAdmin):
     def two_factor(self, obj):
         if obj.has_device:
             return "有効"
-        if obj.must_use_device:
-            return "必須（未設定）"
-        return "なし"
+        if obj.exempt:
+            return "免除"
+        return "未設定"
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

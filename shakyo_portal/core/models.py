@@ -52,12 +52,6 @@ class SiteProfile(models.Model):
         blank=True,
         help_text="「社協について」のページの最初に表示します。段落は空行で区切ります。",
     )
-    staff_two_factor_required = models.BooleanField(
-        "全職員に2段階認証を求める",
-        default=False,
-        help_text="オンにすると、職員は全員、パスワードに加えて認証アプリの6桁の番号でログインします。",
-    )
-
     objects = SiteProfileQuerySet.as_manager()
 
     class Meta:

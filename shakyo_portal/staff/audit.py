@@ -203,6 +203,7 @@ EVENT_LABELS = {
     "retention": "保存期間による削除・匿名化",
     "end_sessions": "セッションの終了",
     "two_factor_reset": "2段階認証のリセット",
+    "recovery_code": "予備コードでのログイン",
 }
 
 

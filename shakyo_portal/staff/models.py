@@ -1,6 +1,7 @@
 """What the portal keeps about its staff beyond Django's user: whether they
-must use two-factor login, their open sessions (so deactivating them can
-end every one), and who is e-mailed when a resident sends something.
+are let off two-factor login (and why), their one-time recovery codes
+(予備コード), their open sessions (so deactivating them can end every one),
+and who is e-mailed when a resident sends something.
 
 The districts a 地区担当 is assigned to are `profile.districts`: the districts
 app declares that relation (District.staff_profiles), so the policy core
@@ -19,10 +20,22 @@ class StaffProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="staff_profile",
     )
-    two_factor_required = models.BooleanField(
-        "2段階認証を必須にする",
+    # Two-factor login is every staff member's default; letting someone off
+    # is a decision 管理者 make for one person and write down (the audit trail
+    # keeps who did it, when, and this reason).
+    two_factor_exempt = models.BooleanField(
+        "2段階認証を免除する",
         default=False,
-        help_text="オンにすると、次のログインから認証アプリの6桁の番号が必要になります。",
+        help_text=(
+            "オンにすると、この職員はパスワードだけでログインできます。"
+            "スマートフォンを持てないなど、やむを得ないときだけ使い、理由を書いてください。"
+        ),
+    )
+    two_factor_exempt_reason = models.CharField(
+        "免除の理由",
+        max_length=200,
+        blank=True,
+        help_text="例: 業務用のスマートフォンが届くまで（令和8年4月末まで）",
     )
 
     class Meta:
@@ -48,6 +61,31 @@ class StaffSession(models.Model):
 
     def __str__(self):
         return f"{self.user}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+
+class RecoveryCode(models.Model):
+    """One of a staff member's one-time codes for a lost or forgotten phone.
+
+    Only a keyed hash is kept (backoffice.twofactor): the codes are shown once,
+    and a copy of the database must not be a way past the second step."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "予備コード"
+        verbose_name_plural = "予備コード"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="shakyo_portal_recoverycode_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user}の予備コード"
 
 
 class NotificationKind(models.TextChoices):

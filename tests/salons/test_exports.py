@@ -159,13 +159,13 @@ def test_the_changelists_link_to_the_csv_of_the_chosen_year(superuser, year):
 def test_the_export_runs_a_fixed_number_of_queries(superuser, year, django_assert_num_queries):
     for _ in range(10):
         submit_plan(ActivityPlanFactory())
-    # session, user, whether two-factor login applies (device, own setting, site
-    # setting), the exported keys and their audit entry, then one query for
-    # every plan with its program, salon, district, grant and report.
-    with django_assert_num_queries(8):
+    # session, user, whether two-factor login applies (device, exemption), the
+    # exported keys and their audit entry, then one query for every plan with
+    # its program, salon, district, grant and report.
+    with django_assert_num_queries(7):
         response = superuser.get(PLANS)
     assert len(read_csv(response)) == 1 + 12
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         superuser.get(GRANTS)
 
 

@@ -1,5 +1,6 @@
-"""The user admin: 管理者 only, roles and two-factor at a glance, the actions
-that end sessions and manage two-factor login, and password rules."""
+"""The user admin: 管理者 only, roles and two-factor at a glance, letting one
+person off two-factor login (with a reason, in the audit trail), the actions
+that end sessions and reset two-factor login, and password rules."""
 
 import re
 
@@ -11,17 +12,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from shakyo_portal.backoffice import twofactor
 from shakyo_portal.staff import audit
-from shakyo_portal.staff.models import StaffProfile, StaffSession
+from shakyo_portal.staff.models import RecoveryCode, StaffProfile, StaffSession
 from shakyo_portal.staff.roles import Role
-from tests.factories import DistrictFactory, SiteProfileFactory, UserFactory, role_user
+from tests.factories import DistrictFactory, UserFactory, role_user
 
 PASSWORD = "correct horse battery staple"
 CHANGELIST = reverse("admin:auth_user_changelist")
 INDEX = reverse("admin:index")
+TWO_FACTOR = reverse("admin:two_factor")
 
 
 def change_url(user):
@@ -84,8 +86,9 @@ def change_form(user, **changes):
         "staff_profile-0-id": profile.pk if profile else "",
         "staff_profile-0-user": user.pk,
         "staff_profile-0-districts": [d.pk for d in profile.districts.all()] if profile else [],
-        "staff_profile-0-two_factor_required": (
-            "on" if profile and profile.two_factor_required else ""
+        "staff_profile-0-two_factor_exempt": "on" if profile and profile.two_factor_exempt else "",
+        "staff_profile-0-two_factor_exempt_reason": (
+            profile.two_factor_exempt_reason if profile else ""
         ),
     }
     data.update(changes)
@@ -136,30 +139,18 @@ def test_office_staff_are_refused(clerk, kanri):
 def test_the_list_shows_roles_and_two_factor(admin_client, clerk, kanri):
     with_app = role_user(Role.DISTRICT, username="chiku")
     TOTPDevice.objects.create(user=with_app, name="認証アプリ", confirmed=True)
-    StaffProfile.objects.filter(user=clerk).update(two_factor_required=True)
+    newcomer = role_user(Role.READER, username="newcomer", two_factor_exempt=False)
     # An app still being set up does not count.
-    TOTPDevice.objects.create(user=kanri, name="認証アプリ", confirmed=False)
+    TOTPDevice.objects.create(user=newcomer, name="認証アプリ", confirmed=False)
+    no_profile = UserFactory(username="noprofile")
 
     html = admin_client.get(CHANGELIST).content.decode()
     assert column(html, "roles", clerk) == "事務局職員"
     assert column(html, "roles", with_app) == "地区担当"
     assert column(html, "two_factor", with_app) == "有効"
-    assert column(html, "two_factor", clerk) == "必須（未設定）"
-    assert column(html, "two_factor", kanri) == "なし"
-
-
-def test_the_site_setting_makes_it_required_for_everyone_in_the_list(kanri, clerk):
-    SiteProfileFactory(staff_two_factor_required=True)
-    # 管理者 now needs the app too, and logs in with both steps.
-    device = TOTPDevice.objects.create(user=kanri, name="認証アプリ", confirmed=True)
-    client = Client()
-    client.post(reverse("admin:login"), {"username": "kanri", "password": PASSWORD})
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    client.post(reverse("admin:login"), {"step": "code", "code": f"{totp.token():06d}"})
-
-    html = client.get(CHANGELIST).content.decode()
-    assert column(html, "two_factor", kanri) == "有効"
-    assert column(html, "two_factor", clerk) == "必須（未設定）"
+    assert column(html, "two_factor", newcomer) == "未設定"
+    assert column(html, "two_factor", no_profile) == "未設定"
+    assert column(html, "two_factor", kanri) == "免除"
 
 
 def test_the_list_costs_the_same_queries_for_more_users(admin_client, clerk):
@@ -195,19 +186,11 @@ def test_a_user_without_a_role_keeps_staff_status_off(admin_client, db):
     assert not volunteer.is_staff and volunteer.last_name == "山田"
 
 
-def test_districts_and_two_factor_are_set_on_the_user(admin_client, clerk):
+def test_districts_are_set_on_the_user(admin_client, clerk):
     district = DistrictFactory()
-    post_change(
-        admin_client,
-        clerk,
-        **{
-            "staff_profile-0-districts": [district.pk],
-            "staff_profile-0-two_factor_required": "on",
-        },
-    )
+    post_change(admin_client, clerk, **{"staff_profile-0-districts": [district.pk]})
     profile = StaffProfile.objects.get(user=clerk)
     assert list(profile.districts.all()) == [district]
-    assert profile.two_factor_required
     # The history names the change as the form does, though the districts app
     # declares the relation.
     (entry,) = [
@@ -252,28 +235,93 @@ def test_deactivate_ends_sessions_but_never_the_admins_own(admin_client, kanri, 
     assert admin_client.get(INDEX).status_code == 200
 
 
-def test_require_two_factor_marks_the_users(admin_client, clerk, db):
-    without_profile = UserFactory(username="newcomer", staff=True)
-    run_action(admin_client, "require_two_factor", [clerk, without_profile])
-    assert StaffProfile.objects.filter(two_factor_required=True).count() == 2
-    # The clerk's next admin page is the app set-up.
-    client = log_in("clerk")
-    assert (
-        client.get(INDEX, follow=True).redirect_chain[-1][0].startswith(reverse("admin:two_factor"))
-    )
-
-
-def test_reset_two_factor_removes_the_app(admin_client, clerk):
+def test_reset_two_factor_removes_the_app_and_the_recovery_codes(admin_client, clerk):
     reader = role_user(Role.READER, username="reader")
     TOTPDevice.objects.create(user=clerk, name="認証アプリ", confirmed=True)
     TOTPDevice.objects.create(user=reader, name="認証アプリ", confirmed=True)
+    twofactor.new_recovery_codes(clerk)
+    twofactor.new_recovery_codes(reader)
     run_action(admin_client, "reset_two_factor", [clerk])
 
     assert not TOTPDevice.objects.filter(user=clerk).exists()
+    assert not RecoveryCode.objects.filter(user=clerk).exists()
     assert TOTPDevice.objects.filter(user=reader).exists()
+    assert RecoveryCode.objects.filter(user=reader).count() == 10
     assert LogEntry.objects.filter(object_repr="2段階認証をリセット").count() == 1
-    # With the app gone, the password alone logs the clerk in again.
+    # With the app gone, the password alone logs the (exempt) clerk in again.
     assert log_in("clerk").get(INDEX).status_code == 200
+
+
+def test_after_a_reset_a_staff_member_who_is_not_exempt_sets_the_app_up_again(admin_client, db):
+    newcomer = role_user(Role.READER, username="newcomer", two_factor_exempt=False)
+    TOTPDevice.objects.create(user=newcomer, name="認証アプリ", confirmed=True)
+    run_action(admin_client, "reset_two_factor", [newcomer])
+    client = log_in("newcomer")
+    assert client.get(INDEX, follow=True).redirect_chain[-1][0].startswith(TWO_FACTOR)
+
+
+# --- letting someone off two-factor login -----------------------------------------------------
+
+
+def test_an_exemption_needs_a_reason_and_keeps_what_was_typed(admin_client, db):
+    newcomer = role_user(Role.READER, username="newcomer", two_factor_exempt=False)
+    response = admin_client.post(
+        change_url(newcomer),
+        change_form(newcomer, last_name="新人", **{"staff_profile-0-two_factor_exempt": "on"}),
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "2段階認証を免除するときは、理由を書いてください。" in html
+    assert 'value="新人"' in html
+    assert not StaffProfile.objects.get(user=newcomer).two_factor_exempt
+
+
+def test_an_exemption_lets_the_password_alone_in_and_is_in_the_audit_trail(admin_client, kanri):
+    newcomer = role_user(Role.READER, username="newcomer", two_factor_exempt=False)
+    assert log_in("newcomer").get(INDEX).status_code == 302
+    page = admin_client.get(change_url(newcomer)).content.decode()
+    assert 'for="id_staff_profile-0-two_factor_exempt">2段階認証を免除する' in page
+    assert '<label for="id_staff_profile-0-two_factor_exempt_reason">免除の理由:' in page
+
+    reason = "業務用のスマートフォンが届くまで"
+    post_change(
+        admin_client,
+        newcomer,
+        **{
+            "staff_profile-0-two_factor_exempt": "on",
+            "staff_profile-0-two_factor_exempt_reason": f"  {reason} ",
+        },
+    )
+    profile = StaffProfile.objects.get(user=newcomer)
+    assert profile.two_factor_exempt and profile.two_factor_exempt_reason == reason
+    assert log_in("newcomer").get(INDEX).status_code == 200
+
+    entry = LogEntry.objects.get_for_object(profile).filter(actor=kanri).latest("timestamp")
+    changes = {c["field"]: (c["old"], c["new"]) for c in audit.describe(entry)["changes"]}
+    assert changes["2段階認証を免除する"] == ("False", "True")
+    assert changes["免除の理由"] == ("", reason)
+    # 管理者 find it in the audit trail, under the user's name.
+    trail = admin_client.get(reverse("admin:auditlog_logentry_changelist"), {"q": "newcomer"})
+    assert "2段階認証を免除する" in trail.content.decode()
+    detail = admin_client.get(reverse("admin:auditlog_logentry_change", args=[entry.pk]))
+    assert reason in detail.content.decode()
+
+
+def test_ending_an_exemption_clears_the_reason_and_the_next_login_sets_the_app_up(
+    admin_client, clerk
+):
+    post_change(
+        admin_client,
+        clerk,
+        **{
+            "staff_profile-0-two_factor_exempt": "",
+            "staff_profile-0-two_factor_exempt_reason": "x",
+        },
+    )
+    profile = StaffProfile.objects.get(user=clerk)
+    assert not profile.two_factor_exempt and profile.two_factor_exempt_reason == ""
+    client = log_in("clerk")
+    assert client.get(INDEX, follow=True).redirect_chain[-1][0].startswith(TWO_FACTOR)
 
 
 # --- passwords --------------------------------------------------------------------------------
@@ -306,3 +354,13 @@ def test_a_long_passphrase_is_accepted_and_ends_the_old_sessions(admin_client, c
     assert clerk.check_password(passphrase)
     # The session hash no longer matches: the old login is over.
     assert victim.get(INDEX).status_code == 302
+
+
+def test_a_superusers_exemption_is_shown_but_not_changeable_by_a_kanri(admin_client, db):
+    boss = UserFactory(username="root", superuser=True)
+    StaffProfile.objects.get(user=boss).districts.set([DistrictFactory(name="北地区")])
+    response = admin_client.get(change_url(boss))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="_save"' not in html
+    assert "北地区" in html and "テスト用" in html
+    assert 'name="staff_profile-0-two_factor_exempt"' not in html
