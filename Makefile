@@ -41,6 +41,9 @@ install-prod:
 	test -x $(PROD_VENV)/bin/python || $(PYTHON) -m venv $(PROD_VENV)
 	$(PROD_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 
+# The mail worker (db_worker) runs beside the server in the recipe's one shell,
+# and the trap stops it however runserver ends (Ctrl+C, an error). No autoreload
+# for the worker: its reloader would leave a child behind when stopped.
 run: install
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo
@@ -49,8 +52,12 @@ run: install
 	@echo "  管理画面: http://$(HOST):$(PORT)/admin/"
 	@echo "  職員のログインを作るには、別の端末で: $(BIN)/python manage.py createsuperuser"
 	@echo "  （DEBUG=true で起動しています。止めるには Ctrl+C）"
+	@echo "  メールは、一緒に起動したワーカー（manage.py db_worker）が送ります。"
 	@echo ""
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-true}; export DEBUG; \
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # One worker per CPU (pytest-xdist), each with one live server and one Chromium for
 # all the browser tests it runs. worksteal hands each worker half the tests in file

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from news.models import Event, Registration, RegistrationStatus
+from shakyo_portal.core.mail import send_template_after_commit
 from shakyo_portal.core.models import SiteProfile
 from shakyo_portal.staff import audit
 from shakyo_portal.staff.notifications import NotificationKind, notify_staff_from_template
@@ -215,7 +214,7 @@ def promote(registration: Registration) -> Registration:
 
 
 def notify(registration: Registration, template: str) -> None:
-    """E-mail the registrant once the surrounding transaction commits."""
+    """E-mail the registrant, queued once the surrounding transaction commits."""
     recipient = registration.email
     if not recipient:
         return  # They gave a phone number only; staff call them if needed.
@@ -231,16 +230,10 @@ def notify(registration: Registration, template: str) -> None:
         "event_url": settings.SITE_URL + registration.event.get_absolute_url(),
     }
 
-    def send():
-        text = render_to_string(f"news/email/{template}.txt", context)
-        subject, _, body = text.strip().partition("\n")
-        try:
-            send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
-        except Exception:
-            # The registration is saved and the page says so; a mail server being down
-            # must not turn that into an error page.
-            logger.exception(
-                "Could not send %s mail for registration %s", template, registration.pk
-            )
-
-    transaction.on_commit(send)
+    send_template_after_commit(
+        f"news/email/{template}.txt",
+        context,
+        [recipient],
+        about=f"the {template} mail for registration {registration.pk}",
+        log=logger,
+    )

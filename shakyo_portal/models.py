@@ -7,6 +7,7 @@ from shakyo_portal.core.models import (  # noqa: F401
     EmergencyNotice,
     MainProject,
     Office,
+    OutgoingMail,
     PlanPhoto,
     Policy,
     PracticePlan,

@@ -3,17 +3,22 @@ profile and pages, staff accounts, the audit trail and the login log.
 
 Like settings and urls this module sits at the top and may use any floor; the
 third-party models staff reach through the admin (auth, axes, auditlog,
-django-otp) are declared here too, as part of the site they were installed for.
+django-otp) and the mail queue's table (django-tasks-db) are declared here too,
+as part of the site they were installed for.
 """
 
+from datetime import timedelta
 from importlib import import_module
 
 from axes.models import AccessFailureLog, AccessLog
 from django.conf import settings
+from django.tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from shakyo_portal.core.declarations.demo import DemoPart
 from shakyo_portal.core.declarations.public import NavigationEntry, SitemapPage
 from shakyo_portal.core.declarations.records import PURGE, RetentionRule, years_before
+from shakyo_portal.core.models import MailStatus, OutgoingMail
 from shakyo_portal.staff.audit import LogEntry, Tracked
 from shakyo_portal.staff.models import StaffSession
 from shakyo_portal.staff.roles import (
@@ -59,6 +64,11 @@ ROLE_RULES = {
     # Who is mailed about residents' plans, reports and registrations: 管理者 decide.
     "shakyo_portal.staffnotification": ModelRule(personal=True, roles=ADMIN_ONLY),
     "otp_totp.totpdevice": ModelRule(roles=ADMIN_ONLY),
+    # The mails on their way to residents and staff: the office sees one the
+    # server refused and sends it again; 管理者 may remove one handled by phone.
+    "shakyo_portal.outgoingmail": ModelRule(
+        personal=True, roles={Role.ADMIN: "vd", Role.OFFICE: "v"}
+    ),
     "auditlog.logentry": ModelRule(personal=True, roles=AUDIT),
     "axes.accessattempt": ModelRule(personal=True, roles={Role.ADMIN: "vde"}),
     "axes.accesslog": ModelRule(personal=True, roles=AUDIT),
@@ -87,6 +97,9 @@ UNMANAGED = {
     "shakyo_portal.recoverycode": (
         "a staff member's one-time login codes, kept only hashed; made on the 2段階認証 page "
         "and removed by 2段階認証をリセットする"
+    ),
+    "django_tasks_database.dbtaskresult": (
+        "the task queue's own rows; the mails it sends are shown as shakyo_portal.outgoingmail"
     ),
 }
 
@@ -122,6 +135,11 @@ NO_PERSONAL_DATA = {
     "axes.accessattempt": "a failed login's count, by user name and address: staff logins",
     "axes.accesslog": "the login log of staff",
     "axes.accessfailurelog": "the failed logins of staff",
+    "shakyo_portal.outgoingmail": (
+        "a mail on its way: the address and subject of a plan, report or registration, which "
+        "is itself a personal-data kind; its body is emptied once sent, the row goes after "
+        "MAIL_SENT_DAYS (MAIL_WAITING_DAYS if it never went)"
+    ),
 }
 NO_RETENTION = {
     "auth.user": "kept while the account is in use; 管理者 close it when someone leaves",
@@ -136,6 +154,33 @@ NO_RETENTION = {
 AUDIT_YEARS = 5
 # Logins and failed logins: long enough to look into a break-in noticed late.
 LOGIN_LOG_YEARS = 1
+
+
+# A sent mail's address and subject answer "was I told?" for a week; one that
+# never went is kept a month for staff to send again or call the resident.
+MAIL_SENT_DAYS = 7
+MAIL_WAITING_DAYS = 30
+# The queue's finished rows only explain the mails above.
+TASK_RESULT_DAYS = 7
+
+
+def _old_sent_mails(now):
+    return OutgoingMail.objects.filter(
+        status=MailStatus.SENT, sent_at__lt=now - timedelta(days=MAIL_SENT_DAYS)
+    )
+
+
+def _old_waiting_mails(now):
+    return OutgoingMail.objects.waiting().filter(
+        created_at__lt=now - timedelta(days=MAIL_WAITING_DAYS)
+    )
+
+
+def _old_task_results(now):
+    return DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=now - timedelta(days=TASK_RESULT_DAYS),
+    )
 
 
 def _old_audit_entries(now):
@@ -180,6 +225,23 @@ RETENTION = (
         order=70,
     ),
     RetentionRule("終了したログインセッション", StaffSession, _ended_sessions, PURGE, order=80),
+    RetentionRule(
+        f"送信済みのメール（{MAIL_SENT_DAYS}日）", OutgoingMail, _old_sent_mails, PURGE, order=90
+    ),
+    RetentionRule(
+        f"送れなかったメール（{MAIL_WAITING_DAYS}日）",
+        OutgoingMail,
+        _old_waiting_mails,
+        PURGE,
+        order=91,
+    ),
+    RetentionRule(
+        f"送信処理の記録（{TASK_RESULT_DAYS}日）",
+        DBTaskResult,
+        _old_task_results,
+        PURGE,
+        order=92,
+    ),
 )
 
 # --- demo data ------------------------------------------------------------------------

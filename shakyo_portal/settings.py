@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     # Long public forms declare their layout in a FormHelper (templates/portal/).
     "crispy_forms",
+    # The mail queue's table and its worker, `manage.py db_worker`
+    # (shakyo_portal.core.mail). Before shakyo_portal, whose admin hides its rows.
+    "django_tasks_db",
     "shakyo_portal",
     "districts",
     "salons",
@@ -231,6 +234,12 @@ STORAGES = {
     # browser may cache them for a year and still never sees a stale one.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Background tasks (Django's tasks framework): mail is queued in the site's
+# own database and sent by the worker, `manage.py db_worker` (`make run` starts
+# one; in production a service of its own, see the README), so a request never
+# waits for the mail server and a refused mail is tried again later.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Django 6.1 mailers. With DEBUG on and no EMAIL_HOST, mail is printed to the
 # console (fine for `make run`); otherwise it goes out by SMTP, by default to

@@ -1,4 +1,4 @@
-"""Overrides for the test suite only: fast hashing and plain static storage.
+"""Overrides for the test suite only: fast hashing, plain static storage, tasks run at once.
 
 (pytest-django already swaps the mailers for the in-memory one.)
 """
@@ -32,3 +32,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tasks run as they are queued (for mail: still only after the commit, since
+# mail is queued from on_commit), so a test reads mail.outbox after a request.
+# The tests of the queue itself (tests/site/test_mail_queue.py) switch to the
+# database backend and run the worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

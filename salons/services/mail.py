@@ -1,15 +1,13 @@
-"""The organiser's mail: sent once the surrounding transaction commits, so
-nobody is told of a change that was rolled back."""
+"""The organiser's mail: queued once the surrounding transaction commits, so
+nobody is told of a change that was rolled back (shakyo_portal.core.mail)."""
 
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from salons.models import ActivityPlan
+from shakyo_portal.core.mail import send_template_after_commit
 from shakyo_portal.core.models import SiteProfile
 
 logger = logging.getLogger(__name__)
@@ -20,7 +18,7 @@ def status_url() -> str:
 
 
 def notify(plan: ActivityPlan, template: str, **context) -> None:
-    """E-mail the organiser about `plan`, once the surrounding transaction commits."""
+    """E-mail the organiser about `plan`, queued once the surrounding transaction commits."""
     recipient = plan.representative_email
     if not recipient:
         return  # They gave a postal address; staff write to them.
@@ -36,17 +34,13 @@ def notify(plan: ActivityPlan, template: str, **context) -> None:
             "salons:plan_resume", kwargs={"token": context["resume_token"]}
         )
 
-    def send():
-        text = render_to_string(f"salons/email/{template}.txt", context)
-        subject, _, body = text.strip().partition("\n")
-        try:
-            send_mail(subject.strip(), body.strip() + "\n", None, [recipient])
-        except Exception:
-            # The record is saved and the page tells them what happened; a mail
-            # server being down must not turn that into an error page.
-            logger.exception("Could not send %s mail for plan %s", template, plan.pk)
-
-    transaction.on_commit(send)
+    send_template_after_commit(
+        f"salons/email/{template}.txt",
+        context,
+        [recipient],
+        about=f"the {template} mail for plan {plan.pk}",
+        log=logger,
+    )
 
 
 def send_resume_link(*, plan: ActivityPlan, template: str, **context) -> str:

@@ -756,3 +756,55 @@ class PrivacyPolicySection(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class MailStatus(models.TextChoices):
+    PENDING = "pending", "送信待ち"
+    SENT = "sent", "送信済み"
+    FAILED = "failed", "送信できず"
+
+
+class OutgoingMailQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.exclude(status=MailStatus.SENT)
+
+
+class OutgoingMail(models.Model):
+    """One mail the site sends, kept from the moment its transaction commits
+    until it has gone (shakyo_portal.core.mail).
+
+    The body is needed only until then: once sent it is emptied, and what
+    stays for the short retention time is the address, the subject and when.
+    A mail the server keeps refusing stays listed, with the last error, so
+    staff can send it again or tell the resident another way.
+    """
+
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    to = models.TextField("宛先", help_text="1行に1件")
+    subject = models.CharField("件名", max_length=255)
+    body = models.TextField("本文", blank=True)
+    status = models.CharField(
+        "状態", max_length=10, choices=MailStatus.choices, default=MailStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("送信を試みた回数", default=0)
+    last_error = models.CharField("最後のエラー", max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField("次に試す日時", null=True, blank=True)
+    sent_at = models.DateTimeField("送信日時", null=True, blank=True)
+    # For the logs: which part of the site wrote the mail, and about what.
+    origin = models.CharField("送信元", max_length=100, blank=True, editable=False)
+    about = models.CharField("用件", max_length=200, blank=True, editable=False)
+
+    objects = OutgoingMailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "送信するメール"
+        verbose_name_plural = "送信するメール"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def recipients(self) -> list[str]:
+        return [line for line in self.to.splitlines() if line.strip()]

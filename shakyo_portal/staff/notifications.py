@@ -3,10 +3,11 @@ report or an event's registrations need them.
 
 Who hears of what is data (StaffNotification, kept by 管理者 in the admin).
 The apps call notify_staff or notify_staff_from_template from their services,
-inside the transaction that writes the record; the mail goes once that
-transaction commits, so nobody is told of something that was rolled back.
-Nothing here may fail the resident's request: a mail server that is down, or
-a template with a mistake, is logged and the request goes on.
+inside the transaction that writes the record; the mail is queued once that
+transaction commits (shakyo_portal.core.mail), so nobody is told of something
+that was rolled back. Nothing here may fail the resident's request: a template
+with a mistake is logged, and a mail server that is down is logged and tried
+again later, while the request goes on.
 
 Names no app: the caller passes the record, and the role table
 (shakyo_portal.staff.access) says which role holders may see it.
@@ -16,12 +17,10 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from shakyo_portal.core.mail import render, send_after_commit
 from shakyo_portal.staff import access
 from shakyo_portal.staff.models import NotificationKind, StaffNotification
 from shakyo_portal.staff.roles import Role
@@ -64,7 +63,7 @@ def recipients(kind: str, record=None) -> list[str]:
 
 
 def notify_staff(kind: str, subject: str, body: str, *, record=None) -> None:
-    """E-mail the staff set to hear of `kind`, once the surrounding transaction commits."""
+    """E-mail the staff set to hear of `kind`, queued once the surrounding transaction commits."""
     _on_commit(kind, record, lambda: (subject, body))
 
 
@@ -74,8 +73,8 @@ def notify_staff_from_template(kind: str, template: str, context: dict, *, recor
     `site_url` (links must be absolute: the mail is read outside the site) and
     `settings_url`, the admin page where the notice can be stopped."""
 
-    def render():
-        text = render_to_string(
+    def compose():
+        return render(
             f"staff/email/{template}.txt",
             {
                 "site_url": settings.SITE_URL,
@@ -84,26 +83,20 @@ def notify_staff_from_template(kind: str, template: str, context: dict, *, recor
                 **context,
             },
         )
-        subject, _, body = text.strip().partition("\n")
-        return subject.strip(), body.strip() + "\n"
 
-    _on_commit(kind, record, render)
+    _on_commit(kind, record, compose)
 
 
 def _on_commit(kind: str, record, compose) -> None:
-    def send():
-        try:
-            to = recipients(kind, record)
-            if not to:
-                return
-            subject, body = compose()
-            # One message to all: they are colleagues, and one reply-all reaches everyone.
-            send_mail(subject, body, None, to)
-        except Exception:
-            # The resident's plan, report or registration is saved and their page
-            # says so; a mail server being down must not turn that into an error page.
-            logger.exception(
-                "Could not send the staff notice %s for %r", kind, getattr(record, "pk", None)
-            )
+    def message():
+        to = recipients(kind, record)
+        if not to:
+            return None
+        # One message to all: they are colleagues, and one reply-all reaches everyone.
+        return (to, *compose())
 
-    transaction.on_commit(send)
+    send_after_commit(
+        message,
+        about=f"the staff notice {kind} for {getattr(record, 'pk', None)!r}",
+        log=logger,
+    )

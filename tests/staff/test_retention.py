@@ -13,7 +13,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from districts.models import WelfareCommitteeMember
 from news.models import Event, Registration
@@ -27,6 +29,7 @@ from salons.models import (
 )
 from shakyo_portal.backoffice import retention
 from shakyo_portal.core.declarations.records import DELETE, RetentionRule
+from shakyo_portal.core.models import MailStatus, OutgoingMail
 from shakyo_portal.staff import audit
 from shakyo_portal.staff.models import StaffSession
 from tests.factories import ActivityPlanFactory, UserFactory, WelfareCommitteeMemberFactory
@@ -43,6 +46,9 @@ FIRST_RUN = [
     "ログインの記録（1年）: 1件を削除",
     "ログイン失敗の記録（1年）: 1件を削除",
     "終了したログインセッション: 2件を削除",
+    "送信済みのメール（7日）: 1件を削除",
+    "送れなかったメール（30日）: 1件を削除",
+    "送信処理の記録（7日）: 1件を削除",
 ]
 
 
@@ -140,6 +146,30 @@ def data(db):
     StaffSession.objects.create(user=clerk, session_key=expired.session_key)
     StaffSession.objects.create(user=clerk, session_key="x" * 32)
 
+    def mail(status, days_ago, **fields):
+        sent = OutgoingMail.objects.create(to="hanako@example.jp", subject="件名", status=status)
+        OutgoingMail.objects.filter(pk=sent.pk).update(
+            created_at=timezone.now() - days_ago * DAY, **fields
+        )
+        return sent
+
+    old_sent = mail(MailStatus.SENT, 8, sent_at=timezone.now() - 8 * DAY)
+    fresh_sent = mail(MailStatus.SENT, 6, sent_at=timezone.now() - 6 * DAY)
+    old_failed = mail(MailStatus.FAILED, 31)
+    fresh_failed = mail(MailStatus.FAILED, 29)
+
+    def task_result(days_ago):
+        return DBTaskResult.objects.create(
+            args_kwargs={"args": [1], "kwargs": {}},
+            task_path="shakyo_portal.core.mail.send_queued_mail",
+            backend_name="default",
+            run_after=get_date_max(),
+            status=TaskResultStatus.SUCCESSFUL,
+            finished_at=timezone.now() - days_ago * DAY,
+        )
+
+    old_task, fresh_task = task_result(8), task_result(6)
+
     return locals()
 
 
@@ -184,6 +214,8 @@ def test_expired_rows_go_and_fresh_rows_stay(data, django_capture_on_commit_call
     assert list(AccessLog.objects.all()) == [data["fresh_login"]]
     assert list(AccessFailureLog.objects.all()) == [data["fresh_failure"]]
     assert list(StaffSession.objects.all()) == [data["live_session"]]
+    assert set(OutgoingMail.objects.all()) == {data["fresh_sent"], data["fresh_failed"]}
+    assert list(DBTaskResult.objects.all()) == [data["fresh_task"]]
 
 
 def test_the_history_forgets_them_and_records_the_run(data, django_capture_on_commit_callbacks):
