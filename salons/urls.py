@@ -17,6 +17,9 @@ urlpatterns = [
     path("plans/estimate/", plans.plan_estimate, name="plan_estimate"),
     path("plans/resume/<str:token>/", plans.plan_resume, name="plan_resume"),
     path("plans/<int:pk>/edit/", plans.plan_edit, name="plan_edit"),
+    # The form in steps, each saved as the draft, then the check-your-answers page
+    path("plans/<int:pk>/step/<slug:step>/", plans.plan_step, name="plan_step"),
+    path("plans/<int:pk>/check/", plans.plan_check, name="plan_check"),
     path("plans/<int:pk>/sent/", plans.plan_done, name="plan_done"),
     path("plans/<int:pk>/print/", plans.plan_print, name="plan_print"),
     # Status by reference + contact, and the 実績報告

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 from django.test import Client
 
+from salons.forms.plans import STEPS
 from salons.models import ActivityPlan, PlanStatus
 from salons.services import submit_plan, transition
 from tests.factories import (
@@ -149,9 +150,12 @@ def render_plan_form_states(pages, world):
     response = client.post(NEW, plan_data(world, action="draft", consent=None))
     assert response.status_code == 302, response.content.decode()[:500]
     html = pages.add(
-        "plan-form-draft-saved", client.get(response["Location"]), "下書きを保存した直後"
+        "plan-form-draft-saved",
+        client.get(response["Location"], follow=True),
+        "下書きを保存した直後 (the step it opens at)",
     )
     assert "plan-resume__link" in html
+    render_plan_steps(pages, world, client, ActivityPlan.objects.get(status=PlanStatus.DRAFT))
     # The draft submitted: the confirmation page and the print version.
     draft = ActivityPlan.objects.get(status=PlanStatus.DRAFT)
     data = plan_data(world, action="submit")
@@ -162,6 +166,47 @@ def render_plan_form_states(pages, world):
     assert "plan-reference__number" in html
     pages.add("plan-print", client.get(f"/salons/plans/{draft.pk}/print/"), "plan_print")
     pages.add("plan-detail-received", client.get(f"/salons/plans/{draft.pk}/"), "受付済み")
+
+
+def render_plan_steps(pages, world, client, draft):
+    """Each step of the form, a step refusing what was typed, the estimate without
+    JavaScript, and the check page: plain, with the 助成金 warning, and with errors."""
+    for step in STEPS:
+        url = f"/salons/plans/{draft.pk}/step/{step.slug}/"
+        pages.add(f"plan-step-{step.slug}", client.get(url), f"GET {url}")
+    schedule = f"/salons/plans/{draft.pk}/step/schedule/"
+    html = pages.add(
+        "plan-step-errors",
+        client.post(
+            schedule,
+            {
+                "step": "schedule",
+                "action": "next",
+                "starts_at": "朝10時",
+                "first_session_on": "2026-13-45",
+                "sessions_planned": "たくさん",
+                "weeks_of_month": ["9"],
+            },
+        ),
+        "a step refusing words where dates and numbers belong",
+    )
+    assert 'id="error-summary"' in html
+    budget = f"/salons/plans/{draft.pk}/step/budget/"
+    html = pages.add(
+        "plan-step-estimate",
+        client.post(budget, {**plan_data(world), "step": "budget", "action": "estimate"}),
+        "助成額を計算する on the budget step",
+    )
+    assert "estimate__amount" in html
+    check = f"/salons/plans/{draft.pk}/check/"
+    html = pages.add("plan-check", client.get(check), f"GET {check}")
+    assert "summary-list" in html and "予算の助成金（17,000円）" in html
+    html = pages.add(
+        "plan-check-errors",
+        client.post(check, {"action": "submit"}),
+        "提出する on the check page without the consent",
+    )
+    assert 'id="error-summary"' in html
 
 
 def _with(cookies):
@@ -219,8 +264,8 @@ def render_plan_pages(pages, states):
         if name == "returned":
             html = pages.add(
                 "plan-form-returned",
-                client.get(f"/salons/plans/{plan.pk}/edit/"),
-                "the returned plan's form with the reason",
+                client.get(f"/salons/plans/{plan.pk}/edit/", follow=True),
+                "the returned plan's form (its check page) with the reason",
             )
             assert "差戻しの理由" in html
         if name == "approved":

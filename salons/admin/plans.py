@@ -22,6 +22,7 @@ from salons.forms.admin import (
     ReceiveForm,
     TransitionForm,
 )
+from salons.grants import plan_grant_mismatch
 from salons.models import (
     ActivityPlan,
     Attachment,
@@ -326,6 +327,27 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
         )
         return self.back_to(obj)
 
+    def grant_warning(self, plan) -> str:
+        """The budget's 助成金 against the 交付決定 (once there is one) or the rules."""
+        grant = plan.grant_or_none
+        mismatch = plan_grant_mismatch(plan, decided=grant.amount if grant else None)
+        if mismatch is None:
+            return ""
+        if grant is not None:
+            return (
+                f"{mismatch.message}申請者の予算と交付額が合っていません。"
+                "必要なら、助成金の画面で交付額を変えるか、申請者に予算の直しを伝えてください。"
+            )
+        return (
+            f"{mismatch.message}承認すると、交付決定額は{mismatch.amount:,}円になります"
+            "（あとで助成金の画面から変えられます）。申請者の予算と合っているか確かめてください。"
+        )
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and change:
+            context["grant_warning"] = self.grant_warning(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def workflow_actions(self, request, obj):
         if obj.channel != Channel.WEB and obj.status in RECEIVABLE:
             return [(SEND.action, self.admin_url("receive", obj.pk))]
@@ -371,6 +393,8 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
                     self.message_user(
                         request, f"「{plan}」を「{target.label}」にしました。", messages.SUCCESS
                     )
+                    if target == PlanStatus.APPROVED and (warning := self.grant_warning(plan)):
+                        self.message_user(request, warning, messages.WARNING)
                 return self.back_to(plan)
         else:
             if target not in allowed_transitions(plan):
@@ -393,7 +417,7 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
             ),
             PlanStatus.REJECTED: "不承認にすると、理由を申請者にメールで知らせます。",
         }[target]
-        return self.confirmation(
+        response = self.confirmation(
             request,
             plan,
             title=f"活動計画書を「{target.label}」にする",
@@ -402,6 +426,10 @@ class ActivityPlanAdmin(ExportMixin, ReferenceSearchMixin, WorkflowAdminMixin, a
             summary=self.plan_summary(plan),
             intro=intro,
         )
+        if target == PlanStatus.APPROVED:
+            # Read by admin/salons/confirm.html; the response renders only when returned.
+            response.context_data["warning"] = self.grant_warning(plan)
+        return response
 
     def receive_view(self, request, object_id):
         plan = self.workflow_object(request, object_id)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, ButtonHolder, Div, Fieldset, Layout
 from django import forms
+from django.http import QueryDict
 
 from districts.models import District
 from salons.forms.budget import MAX_LINES, MoneyLineForm, MoneyLineFormSet, money_formset
@@ -385,12 +386,14 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 field.error_messages["max_length"] = overlong
         self.helper = self.build_helper()
 
-    def build_helper(self) -> FormHelper:
-        """Parts 1 to 9 of the page, in order, through the portal's template pack.
+    def build_helper(self, step: str | None = None) -> FormHelper:
+        """The form's parts through the portal's template pack: all of them (parts 1
+        to 9 of the one long page a whole-form POST re-renders) or one step's.
 
-        The page (salons/plan_form.html) writes the rest: the error summary (with the
-        budget tables' rows), the <form> with its CSRF token and one-time token, and
-        part 10, where the 利用目的 notice, the consent, the honeypot and the buttons are.
+        The page (salons/plan_form.html, salons/plan_step.html) writes the rest: the
+        error summary (with the budget tables' rows), the <form> with its CSRF token
+        and one-time token, and the buttons; the long page also part 10, where the
+        利用目的 notice, the consent and the honeypot are.
         The budget tables keep their own template (salons/includes/plan_budget.html);
         the estimate box, the budget tables and the notes about files read the page's
         context (estimate, entry, income, expense and their totals, files_dropped).
@@ -398,16 +401,67 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False
         helper.form_show_errors = False
-        helper.layout = Layout(
+        if step is None:
+            helper.layout = Layout(*self._parts(numbered=True))
+        else:
+            helper.layout = Layout(*self._step_parts(step))
+        return helper
+
+    def _step_parts(self, step: str) -> list:
+        parts = self._parts(numbered=False)
+        kind, salon, representative, venue, schedule, people, grant, content, budget, files = parts
+        return {
+            "salon": [kind, salon, representative],
+            "schedule": [venue, schedule],
+            "activity": [people, content],
+            "budget": [grant, budget],
+            "files": [files],
+        }[step]
+
+    def _parts(self, *, numbered: bool) -> list:
+        """The sections in the long page's order; the long page joins 参加者 and 活動助成."""
+
+        def title(number, text):
+            return f"{number}. {text}" if numbered else text
+
+        estimate = [
+            HTML('{% include "salons/includes/plan_estimate_box.html" with live=True %}'),
+            ButtonHolder(
+                HTML(
+                    '<button type="submit" name="action" value="estimate" '
+                    'class="button button--secondary">助成額を計算する</button>'
+                ),
+            ),
+            HTML(
+                '<p class="field__help">区分・開催回数・参加者数・初回の開催日から'
+                "計算します。このボタンでは保存も提出もしません。</p>"
+            ),
+        ]
+        people = ["expected_participants", "expected_helpers"]
+        if numbered:
+            people_part = Fieldset(
+                f"<h2>{title(6, '参加者と活動助成')}</h2>",
+                *people,
+                "requests_grant",
+                *estimate,
+                css_class="plan-section",
+            )
+            grant_part = None
+        else:
+            people_part = Fieldset("<h2>参加者</h2>", *people, css_class="plan-section")
+            grant_part = Fieldset(
+                "<h2>活動助成</h2>", "requests_grant", *estimate, css_class="plan-section"
+            )
+        parts = [
             Div(
-                HTML('<h2 id="section-kind">1. 区分</h2>'),
+                HTML(f'<h2 id="section-kind">{title(1, "区分")}</h2>'),
                 "kind",
                 template="%s/layout/section.html",
                 css_class="plan-section",
                 aria_labelledby="section-kind",
             ),
             Fieldset(
-                "<h2>2. サロン</h2>",
+                f"<h2>{title(2, 'サロン')}</h2>",
                 Div(
                     HTML("<h3>継続・再開のとき</h3>"),
                     "salon",
@@ -427,7 +481,7 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 css_class="plan-section",
             ),
             Fieldset(
-                "<h2>3. 代表者</h2>",
+                f"<h2>{title(3, '代表者')}</h2>",
                 HTML(
                     "<p>連絡先として、電話番号と、メールアドレスか住所（郵便番号と住所）の"
                     "どちらかを必ず書いてください。</p>"
@@ -441,13 +495,13 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 css_class="plan-section",
             ),
             Fieldset(
-                "<h2>4. 会場</h2>",
+                f"<h2>{title(4, '会場')}</h2>",
                 "venue_name",
                 "venue_address",
                 css_class="plan-section",
             ),
             Fieldset(
-                "<h2>5. 開催日程</h2>",
+                f"<h2>{title(5, '開催日程')}</h2>",
                 "frequency",
                 "weeks_of_month",
                 "weekday",
@@ -457,31 +511,15 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 "sessions_planned",
                 css_class="plan-section",
             ),
+            people_part,
+            grant_part,
             Fieldset(
-                "<h2>6. 参加者と活動助成</h2>",
-                "expected_participants",
-                "expected_helpers",
-                "requests_grant",
-                HTML('{% include "salons/includes/plan_estimate_box.html" with live=True %}'),
-                ButtonHolder(
-                    HTML(
-                        '<button type="submit" name="action" value="estimate" '
-                        'class="button button--secondary">助成額を計算する</button>'
-                    ),
-                ),
-                HTML(
-                    '<p class="field__help">区分・開催回数・参加者数・初回の開催日から'
-                    "計算します。このボタンでは保存も提出もしません。</p>"
-                ),
-                css_class="plan-section",
-            ),
-            Fieldset(
-                "<h2>7. 活動の内容</h2>",
+                f"<h2>{title(7, '活動の内容')}</h2>",
                 "content",
                 css_class="plan-section",
             ),
             Fieldset(
-                "<h2>8. 予算（収入と支出）</h2>",
+                f"<h2>{title(8, '予算（収入と支出）')}</h2>",
                 HTML(
                     "<p>この年度の収入と支出の予定を、1行に1つずつ書いてください。"
                     "使わない行は空のままで構いません。行が足りないときは、"
@@ -505,7 +543,7 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 css_class="plan-section",
             ),
             Fieldset(
-                "<h2>9. 添付ファイル（任意）</h2>",
+                f"<h2>{title(9, '添付ファイル（任意）')}</h2>",
                 HTML(
                     "<p>活動の写真や、会場の案内・チラシなどがあれば付けてください。"
                     "なくても提出できます。写真の位置情報などは取り除いて保存します。</p>"
@@ -531,8 +569,8 @@ class PlanForm(HoneypotMixin, forms.ModelForm):
                 "attachments",
                 css_class="plan-section",
             ),
-        )
-        return helper
+        ]
+        return parts if not numbered else [part for part in parts if part is not None]
 
     @property
     def lenient(self) -> bool:
@@ -805,6 +843,131 @@ class PlanEntry:
             removed_files=list(cleaned.get("remove_attachments") or []),
             consent=self.mode == Mode.SUBMIT and bool(cleaned.get("consent")),
         )
+
+
+# --- the form in steps ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One page of the stepped form: the fields it posts, and the budget tables if it has them."""
+
+    slug: str
+    title: str
+    fields: tuple[str, ...]
+    budget: bool = False
+
+
+STEPS = (
+    Step(
+        "salon",
+        "サロンと代表者",
+        (
+            "kind",
+            "salon",
+            "salon_name",
+            "salon_reading",
+            "district",
+            "target_groups",
+            "activity_types",
+            "representative_name",
+            "representative_reading",
+            "representative_phone",
+            "representative_email",
+            "representative_postal_code",
+            "representative_address",
+        ),
+    ),
+    Step(
+        "schedule",
+        "会場と開催の予定",
+        (
+            "venue_name",
+            "venue_address",
+            "frequency",
+            "weeks_of_month",
+            "weekday",
+            "starts_at",
+            "ends_at",
+            "schedule_note",
+            "first_session_on",
+            "last_session_on",
+            "sessions_planned",
+        ),
+    ),
+    Step(
+        "activity", "参加者と活動の内容", ("expected_participants", "expected_helpers", "content")
+    ),
+    Step("budget", "予算と活動助成", ("requests_grant",), budget=True),
+    Step("files", "添付ファイル", ("attachments", "remove_attachments")),
+)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+BUDGET_PREFIXES = (BudgetSide.INCOME, BudgetSide.EXPENSE)
+
+
+def step_of_field(name: str) -> Step | None:
+    """The step that asks for a form field (a budget row's too); None for the check page's."""
+    for step in STEPS:
+        if name in step.fields:
+            return step
+    if name.split("-", 1)[0] in BUDGET_PREFIXES:
+        return STEP_BY_SLUG["budget"]
+    return None
+
+
+def plan_as_data(plan: ActivityPlan | None, program: GrantProgram) -> QueryDict:
+    """The draft's stored values as the form would post them, so a step's own fields can
+    be laid over the rest and the whole plan checked as one."""
+    data = QueryDict(mutable=True)
+    if plan is None or plan.pk is None:
+        for prefix in BUDGET_PREFIXES:
+            data[f"{prefix}-TOTAL_FORMS"] = "0"
+            data[f"{prefix}-INITIAL_FORMS"] = "0"
+        data["requests_grant"] = "on"
+        return data
+    form = PlanForm(instance=plan, program=program)
+    for name in PLAN_FIELDS:
+        value = form[name].value()
+        if isinstance(
+            form.fields[name], (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+        ):
+            values = value if isinstance(value, (list, tuple)) else [value] if value else []
+            data.setlist(name, [str(getattr(item, "pk", item)) for item in values])
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is None:
+            data[name] = ""
+        elif hasattr(value, "strftime") and hasattr(value, "hour"):
+            data[name] = value.strftime("%H:%M")
+        else:
+            data[name] = str(value)
+    lines = initial_lines(plan)
+    for prefix in BUDGET_PREFIXES:
+        side = lines[prefix]
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(side))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for n, line in enumerate(side):
+            data[f"{prefix}-{n}-item"] = line["item"]
+            data[f"{prefix}-{n}-note"] = line["note"]
+            data[f"{prefix}-{n}-amount"] = str(line["amount"])
+    return data
+
+
+def merge_step(stored: QueryDict, step: Step, posted) -> QueryDict:
+    """The stored draft with `step`'s fields as posted: a checkbox left unticked on the
+    step is posted as nothing, so the step's names are cleared before its values go in."""
+    data = stored.copy()
+    names = set(step.fields)
+    for key in list(data.keys()):
+        if key in names or (step.budget and key.split("-", 1)[0] in BUDGET_PREFIXES):
+            del data[key]
+    for key in posted:
+        if key in names or (step.budget and key.split("-", 1)[0] in BUDGET_PREFIXES):
+            data.setlist(key, posted.getlist(key))
+    if "website" in posted:
+        data["website"] = posted.get("website", "")
+    return data
 
 
 # --- the estimate ---------------------------------------------------------------------

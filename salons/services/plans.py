@@ -312,7 +312,9 @@ def _write_plan(
 
 
 @transaction.atomic
-def _write_draft(*, program: GrantProgram, data: PlanInput, form_token: str) -> SavedDraft:
+def _write_draft(
+    *, program: GrantProgram, data: PlanInput, form_token: str, send_link: bool
+) -> SavedDraft:
     if data.plan.pk is not None:
         _lock_editable(data.plan)
     # A new draft keeps the form's token, so a double click saves it once.
@@ -321,17 +323,25 @@ def _write_draft(*, program: GrantProgram, data: PlanInput, form_token: str) -> 
         data=data,
         submission_token=(form_token or None) if data.plan.pk is None else None,
     )
+    if not send_link:
+        return SavedDraft(plan, "")
     return SavedDraft(plan, send_resume_link(plan=plan, template="draft_saved"))
 
 
-def save_draft(*, program: GrantProgram, data: PlanInput, form_token: str) -> SavedDraft:
+def save_draft(
+    *, program: GrantProgram, data: PlanInput, form_token: str, send_link: bool = True
+) -> SavedDraft:
     """Keep what the organiser typed as a draft and mail them the link to resume it.
+
+    A step of the stepped form saves with send_link=False once the draft
+    exists: a new link at every 「次へ」 would fill the inbox and make each
+    earlier link stop working.
 
     Raises AlreadySent when another click of this page got there first, and
     StalePlan when the plan was sent from another page meanwhile.
     """
     try:
-        return _write_draft(program=program, data=data, form_token=form_token)
+        return _write_draft(program=program, data=data, form_token=form_token, send_link=send_link)
     except (IntegrityError, StalePlan):
         # Known only once the write is rolled back: the token finds what the other click made.
         used = plan_with_token(form_token)

@@ -4,6 +4,9 @@
 // - the budget totals add up while amounts are typed, and a table can grow a row,
 // - only the salon part that fits the chosen 区分 is shown,
 // - a double click sends the form once.
+// The form comes in steps: a step's page holds only its own fields, and the estimate on
+// the budget step starts from the other steps' answers the page carries
+// (data-estimate-base), overridden by any of them typed on this page.
 "use strict";
 (() => {
   const form = document.getElementById("plan-form");
@@ -60,7 +63,8 @@
   let pending = null;
 
   function estimateQuery() {
-    const query = new URLSearchParams({ program: form.dataset.program || "" });
+    const query = new URLSearchParams(form.dataset.estimateBase || "");
+    query.set("program", form.dataset.program || "");
     for (const name of ["sessions_planned", "expected_participants", "first_session_on"]) {
       const field = form.elements.namedItem(name);
       if (field && field.value) {
@@ -72,7 +76,9 @@
       query.set("kind", kind.value);
     }
     const requested = form.elements.namedItem("requests_grant");
-    query.set("requests_grant", requested && requested.checked ? "1" : "0");
+    if (requested) {
+      query.set("requests_grant", requested.checked ? "1" : "0");
+    }
     return query;
   }
 

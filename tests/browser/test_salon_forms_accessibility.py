@@ -7,6 +7,8 @@ fault says so (aria-invalid) and points at its message (aria-describedby), and
 axe finds nothing, in the default look and in black at 特大.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -146,18 +148,33 @@ def test_salon_forms_in_their_states_have_no_axe_violations(
             violations_by_state[f"{state} ({page.url})"] = violations
 
     page.goto("/salons/plans/new/")
-    check("活動計画書, blank")
-    press(page, "提出する")
+    check("活動計画書, first step blank")
+    page.get_by_label("電話番号").fill("abc")
+    press(page, "次へ")
     check_errors_are_announced(page)
-    expect(page.locator("#error-summary")).to_contain_text("区分を選んでください。")
-    check("活動計画書, sent empty")
+    expect(page.locator("#error-summary")).to_contain_text("電話番号は0から始まる")
+    check("活動計画書, a step refusing what was typed")
 
+    # The unbalanced draft opens at its budget step; its check page refuses to send it.
     page.goto(salon_states["resume"])
+    expect(page).to_have_url(re.compile(r"/step/budget/$"))
+    check("活動計画書, budget step with the estimate")
+    page.goto(page.url.replace("/step/budget/", "/check/"))
+    check("活動計画書, check page")
+    press(page, "提出する")
+    check_errors_are_announced(page)  # the consent, the one field on this page
+    expect(page.locator("#error-summary")).to_contain_text("同意が必要です")
+    check("活動計画書, check page without the consent")
     page.get_by_label("個人情報の利用目的に同意します").check()
     press(page, "提出する")
-    expect(page.locator(".plan-budget-error")).to_contain_text("合っていません")
-    expect(page.locator("#error-summary")).to_contain_text("合っていません")
-    check("活動計画書, unbalanced budget")
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("合っていません")
+    # The line leads to the step where the budget is.
+    expect(summary.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"/step/budget/\?from=check$")
+    )
+    check("活動計画書, check page with an unbalanced budget")
 
     page.goto("/salons/plans/status/")
     press(page, "状況を確認する")
@@ -193,14 +210,22 @@ def test_salon_forms_in_their_states_have_no_axe_violations(
 def test_plan_form_fits_320_px_without_scrolling_sideways(new_context, live_server, salon_states):
     context = new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
+    page.goto(salon_states["resume"])
+    check_url = page.url.replace("/step/budget/", "/check/")
     for size in ("standard", "xlarge"):
         context.add_cookies([{"name": "text_size", "value": size, "url": live_server.url}])
-        page.goto("/salons/plans/new/")
-        press(page, "提出する")  # the longest state: every message shown
-        for state in ("sent empty", "blank"):
-            widths = page.evaluate(
-                "({scroll: document.scrollingElement.scrollWidth,"
-                " client: document.scrollingElement.clientWidth})"
-            )
-            assert widths["scroll"] <= widths["client"], f"{size}, {state}: {widths}"
-            page.goto("/salons/plans/new/")
+        states = {"first step": "/salons/plans/new/", "budget step": salon_states["resume"]}
+        for state, url in states.items():
+            page.goto(url)
+            assert_no_sideways_scroll(page, f"{size}, {state}")
+        page.goto(check_url)
+        press(page, "提出する")  # the longest state: every answer and its messages shown
+        assert_no_sideways_scroll(page, f"{size}, check page with errors")
+
+
+def assert_no_sideways_scroll(page, state):
+    widths = page.evaluate(
+        "({scroll: document.scrollingElement.scrollWidth,"
+        " client: document.scrollingElement.clientWidth})"
+    )
+    assert widths["scroll"] <= widths["client"], f"{state}: {widths}"

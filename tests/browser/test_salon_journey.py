@@ -2,9 +2,10 @@
 
 The organiser never touches the mouse: every field is reached with Tab, in the
 order of the page, and filled with the keys a person would press (Space on
-radios, check boxes and the file input, arrows in lists). The draft is saved,
-reopened from its link in a browser that has never seen the plan, completed
-and sent; staff approve it in the admin; the organiser sees 承認 and the amount.
+radios, check boxes and the file input, arrows in lists). The form comes in
+steps, each saved as the draft by 「次へ」; the draft is saved, reopened from its
+link in a browser that has never seen the plan, completed, checked on the check
+page and sent; staff approve it in the admin; the organiser sees 承認 and the amount.
 """
 
 import datetime
@@ -130,6 +131,21 @@ def field(page, name):
     return page.locator(f'#plan-form [name="{name}"]')
 
 
+def next_step(page, keys, slug, *, first=None, check_order=True):
+    """Tab on to 「次へ」 past the step's remaining controls, and press Enter."""
+    button = page.locator('#plan-form button[value="next"]')
+    keys.tab_to(button, within=40)
+    if check_order:
+        expected = collapse(page.locator("#plan-form").evaluate(REACHABLE_CONTROLS))
+        visited = collapse(keys.visited)
+        start = expected.index(first) if first else 0
+        assert visited == expected[start : start + len(visited)]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    target = r"/check/$" if slug == "check" else rf"/step/{slug}/$"
+    expect(page).to_have_url(re.compile(target))
+
+
 def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, grant_world):
     program, _districts = grant_world
     staff = UserFactory(username="reviewer", superuser=True)
@@ -144,13 +160,14 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
         page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/salons/plans/new/$"))
 
-    # 1. 区分: Space chooses 新規, the first of the group.
+    # Step 1, サロンと代表者. 区分: Space chooses 新規, the first of the group.
+    expect(page.locator(".plan-steps")).to_contain_text("ステップ 1/6")
     keys.tab_to(page.locator("#id_kind_0"), within=40)
-    # From here on, every control of the form must be visited, in order.
+    # From here on, every control of the step must be visited, in order.
     keys.visited = [page.evaluate(FOCUSED_CONTROL)]
     page.keyboard.press("Space")
     expect(page.locator("#id_kind_0")).to_be_checked()
-    # 2. サロン: with JavaScript only the part for 新規 stays.
+    # サロン: with JavaScript only the part for 新規 stays.
     expect(field(page, "salon")).to_be_hidden()
     keys.type_into(field(page, "salon_name"), "ひだまりサロン")
     keys.type_into(field(page, "salon_reading"), "ひだまりさろん")
@@ -162,16 +179,22 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     page.keyboard.press("Space")
     keys.tab_to(page.get_by_label("茶話会"))
     page.keyboard.press("Space")
-    # 3. 代表者
+    # 代表者
     keys.type_into(field(page, "representative_name"), NAME)
     keys.type_into(field(page, "representative_reading"), "たかはし はなこ")
     keys.type_into(field(page, "representative_phone"), PHONE)
     keys.type_into(field(page, "representative_email"), "hanako@example.jp")
-    # 4. 会場
-    keys.type_into(field(page, "venue_name"), "清音公会堂", within=12)
-    # 5. 開催日程: the arrow keys move through a group of radios and choose as they go.
-    keys.tab_to(page.locator("#id_frequency_0"))
+    next_step(page, keys, "schedule")
+
+    # Step 2, 会場と開催の予定. The saved draft holds 毎月, the form's default; Tab
+    # enters the group of radios at the chosen one, and the arrows would move on.
+    keys.type_into(field(page, "venue_name"), "清音公会堂", within=40)
+    keys.visited = [page.evaluate(FOCUSED_CONTROL)]
+    keys.tab_to(page.get_by_label("毎月"))
+    expect(page.get_by_label("毎月")).to_be_checked()
     page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("不定期")).to_be_checked()
+    page.keyboard.press("ArrowUp")
     expect(page.get_by_label("毎月")).to_be_checked()
     keys.tab_to(page.get_by_label("第2"))
     page.keyboard.press("Space")
@@ -186,19 +209,17 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     keys.tab_to(field(page, "last_session_on"))
     keys.type_date(field(page, "last_session_on"), LAST_SESSION)
     keys.type_into(field(page, "sessions_planned"), str(SESSIONS))
-    # 6. 参加者と活動助成
-    keys.type_into(field(page, "expected_participants"), str(PARTICIPANTS))
-    keys.type_into(field(page, "expected_helpers"), "3")
-    keys.tab_to(field(page, "requests_grant"))
-    expect(field(page, "requests_grant")).to_be_checked()  # asked for unless unticked
-    # 7. 活動の内容
-    keys.type_into(field(page, "content"), "体操のあと、お茶を飲みながらおしゃべりをします。")
+    next_step(page, keys, "activity", first="venue_name")
 
-    # The rest later: on to 「下書きを保存する」, past every control still to fill.
+    # Step 3, 参加者と活動の内容; then the rest later: 「下書きを保存する」.
+    keys.type_into(field(page, "expected_participants"), str(PARTICIPANTS), within=40)
+    keys.visited = [page.evaluate(FOCUSED_CONTROL)]
+    keys.type_into(field(page, "expected_helpers"), "3")
+    keys.type_into(field(page, "content"), "体操のあと、お茶を飲みながらおしゃべりをします。")
     draft_button = page.get_by_role("button", name="下書きを保存する")
-    keys.tab_to(draft_button, within=60)
+    keys.tab_to(draft_button, within=20)
     expected_order = collapse(page.locator("#plan-form").evaluate(REACHABLE_CONTROLS))
-    assert collapse(keys.visited) == expected_order
+    assert collapse(keys.visited) == expected_order[: len(collapse(keys.visited))]
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -215,40 +236,60 @@ def test_organiser_sends_a_plan_by_keyboard_and_staff_approve_it(new_context, gr
     # right after expect_file_chooser() cannot open the chooser before it is caught.
     page.on("filechooser", lambda _chooser: None)
     page.goto(resume_link)
-    expect(page).to_have_url(re.compile(r"/salons/plans/\d+/edit/$"))
-    expect(page.locator("#id_kind_0")).to_be_checked()
-    expect(field(page, "salon_name")).to_have_value("ひだまりサロン")
-    expect(field(page, "representative_name")).to_have_value(NAME)
-    expect(field(page, "representative_phone")).to_have_value(normalize_phone(PHONE))
-    expect(field(page, "weekday")).to_have_value("2")
-    expect(field(page, "first_session_on")).to_have_value(FIRST_SESSION.isoformat())
-    expect(field(page, "sessions_planned")).to_have_value(str(SESSIONS))
-    expect(page.get_by_label("茶話会")).to_be_checked()
+    # It opens at the first step with something missing: the budget.
+    expect(page).to_have_url(re.compile(r"/salons/plans/\d+/step/budget/$"))
+    expect(page.locator(".plan-steps")).to_contain_text("ステップ 4/6")
+    expect(page.locator('.plan-steps [aria-current="step"]')).to_contain_text("予算と活動助成")
+    expect(field(page, "requests_grant")).to_be_checked()  # asked for unless unticked
 
     keys = Keyboard(page)
-    # 8. 予算: a list and an amount per line, amounts as people type them.
+    # 予算: a list and an amount per line, amounts as people type them.
     lines = [
         ("income-0", "参加費", "１８，０００"),
         ("income-1", "助成金", "17000"),
         ("expense-0", "茶菓代", "20000円"),
         ("expense-1", "材料費", "15,000"),
     ]
-    keys.tab_to(field(page, "income-0-item"), within=120)
+    keys.tab_to(field(page, "income-0-item"), within=60)
     for prefix, item, amount in lines:
         keys.tab_to(field(page, f"{prefix}-item"), within=12)
         keys.choose(field(page, f"{prefix}-item"), item)
         keys.type_into(field(page, f"{prefix}-amount"), amount, within=2)
     expect(page.locator('[data-total="income"]')).to_have_text("35,000円")
     expect(page.locator('[data-total="expense"]')).to_have_text("35,000円")
-    # 9. 添付ファイル: Space on the file box opens the chooser, as Enter would.
-    keys.tab_to(field(page, "attachments"), within=20)
+    next_step(page, keys, "files", check_order=False)
+
+    # Step 5, 添付ファイル: Space on the file box opens the chooser, as Enter would.
+    keys.tab_to(field(page, "attachments"), within=40)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
     chooser.value.set_files(
         files=[{"name": "salon.jpg", "mimeType": "image/jpeg", "buffer": gps_jpeg((400, 300))}]
     )
-    # 10. 確認と提出
-    keys.tab_to(field(page, "consent"))
+    next_step(page, keys, "check", check_order=False)
+
+    # The check page: every answer, a 「変更」 link to its step, and the one 「提出する」.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("入力内容の確認と提出")
+    answers = page.locator(".summary-list")
+    expect(answers.first).to_contain_text(NAME)
+    expect(answers.first).to_contain_text(normalize_phone(PHONE))
+    expect(page.locator(".plan-check-files")).to_contain_text("salon.jpg")
+    # The budget claims 17,000円 of 助成金, the rules give more: a warning, not a block.
+    expect(page.locator(".plan-warning")).to_contain_text("予算の助成金（17,000円）")
+    change = page.get_by_role("link", name=re.compile(r"^変更\s*（代表者の電話番号）$"))
+    keys.tab_to(change, within=80)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/step/salon/\?from=check#id_representative_phone_field$"))
+    expect(field(page, "representative_phone")).to_have_value(normalize_phone(PHONE))
+    # 「確認の画面に戻る」 saves the step and goes straight back to the answers.
+    keys = Keyboard(page)
+    keys.tab_to(page.get_by_role("button", name="確認の画面に戻る"), within=20)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/check/$"))
+    keys = Keyboard(page)
+    keys.tab_to(field(page, "consent"), within=120)
     page.keyboard.press("Space")
     keys.tab_to(page.get_by_role("button", name="提出する"))
     with page.expect_navigation():
@@ -321,7 +362,8 @@ NOTE_BUTTONS_AFTER_SUBMIT = """() => {
 
 
 def plan_form_filled(page, program):
-    """A complete new plan, filled in the quick way (this test is about the script)."""
+    """A complete new plan, its steps filled in the quick way (this test is about the
+    script), up to the budget step."""
     page.goto("/salons/plans/new/")
     page.get_by_label("新規").check()
     field(page, "salon_name").fill("ひだまりサロン")
@@ -332,6 +374,7 @@ def plan_form_filled(page, program):
     field(page, "representative_reading").fill("たかはし はなこ")
     field(page, "representative_phone").fill(PHONE)
     field(page, "representative_email").fill("hanako@example.jp")
+    page.get_by_role("button", name="次へ", exact=True).click()
     field(page, "venue_name").fill("清音公会堂")
     page.get_by_label("毎月").check()
     page.get_by_label("第2").check()
@@ -341,48 +384,51 @@ def plan_form_filled(page, program):
     field(page, "first_session_on").fill(FIRST_SESSION.isoformat())
     field(page, "last_session_on").fill(LAST_SESSION.isoformat())
     field(page, "sessions_planned").fill(str(SESSIONS))
+    page.get_by_role("button", name="次へ", exact=True).click()
     field(page, "expected_participants").fill(str(PARTICIPANTS))
     field(page, "content").fill("体操と茶話会")
+    page.get_by_role("button", name="次へ", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/step/budget/$"))
     for prefix, item, amount in [("income-0", "参加費", "35000"), ("expense-0", "茶菓代", "35000")]:
         field(page, f"{prefix}-item").select_option(label=item)
         field(page, f"{prefix}-amount").fill(amount)
-    page.get_by_label("個人情報の利用目的に同意します").check()
 
 
-def test_the_estimate_follows_typing_and_a_double_click_sends_once(new_context, grant_world):
+def test_the_estimate_follows_the_grant_box_and_a_double_click_sends_once(new_context, grant_world):
     program, _districts = grant_world
     page = new_context().new_page()
     plan_form_filled(page, program)
     form_url = page.url
+    expected = estimate(
+        program,
+        kind=PlanKind.NEW,
+        sessions=SESSIONS,
+        participants=PARTICIPANTS,
+        first_session_on=FIRST_SESSION,
+    )
 
-    def expected(sessions):
-        return estimate(
-            program,
-            kind=PlanKind.NEW,
-            sessions=sessions,
-            participants=PARTICIPANTS,
-            first_session_on=FIRST_SESSION,
-        )
-
-    # The box screen readers hear, updated from the server as the number changes.
+    # The box screen readers hear, from the answers of the earlier steps, updated
+    # from the server as the grant's box is ticked and unticked.
     box = page.locator("#plan-estimate")
     expect(box).to_have_attribute("aria-live", "polite")
-    expect(box.locator(".estimate__amount")).to_have_text(f"{expected(SESSIONS).amount:,}円")
-    sessions = field(page, "sessions_planned")
-    sessions.press("Control+a")
-    sessions.press_sequentially("２４")
-    assert expected(24).amount != expected(SESSIONS).amount
-    expect(box.locator(".estimate__amount")).to_have_text(f"{expected(24).amount:,}円")
-    sessions.press("Control+a")
-    sessions.press_sequentially("5")
-    below_minimum = expected(5)
-    assert not below_minimum.eligible
-    expect(box).to_contain_text(below_minimum.reasons[0])
-    # The copy in the summary follows too; nothing was sent.
-    expect(page.locator(".estimate--copy")).to_contain_text(below_minimum.reasons[0])
+    expect(box.locator(".estimate__amount")).to_have_text(f"{expected.amount:,}円")
+    field(page, "requests_grant").uncheck()
+    expect(box).to_contain_text("活動助成を申請しないため、計算していません。")
+    field(page, "requests_grant").check()
+    expect(box.locator(".estimate__amount")).to_have_text(f"{expected.amount:,}円")
+    # The totals add up while amounts are typed; nothing was sent.
+    amount = field(page, "income-0-amount")
+    amount.fill("")
+    amount.press_sequentially("３００００")
+    expect(page.locator('[data-total="income"]')).to_have_text("30,000円")
+    amount.fill("35000")
     assert page.url == form_url
-    assert ActivityPlan.objects.count() == 0
-    sessions.fill(str(SESSIONS))
+    plan = ActivityPlan.objects.get()
+    assert plan.budget_lines.count() == 0
+    page.get_by_role("button", name="次へ", exact=True).click()
+    page.get_by_role("button", name="次へ（確認の画面へ）").click()
+    expect(page).to_have_url(re.compile(r"/check/$"))
+    page.get_by_label("個人情報の利用目的に同意します").check()
 
     # Hold the POST, to count what the page sends, until the page has noted its buttons
     # as they are once the click is handled (Playwright cannot look at a page whose
@@ -409,7 +455,7 @@ def test_the_estimate_follows_typing_and_a_double_click_sends_once(new_context, 
             noted.append(message)
             release_once_noted()
 
-    page.route("**/salons/plans/new/", hold)
+    page.route("**/salons/plans/*/check/", hold)
     page.on("console", note)
     page.evaluate(NOTE_BUTTONS_AFTER_SUBMIT)
     page.locator('#plan-form button[value="submit"]').dblclick()
@@ -419,9 +465,7 @@ def test_the_estimate_follows_typing_and_a_double_click_sends_once(new_context, 
     plan = ActivityPlan.objects.get()
     assert plan.status == PlanStatus.RECEIVED
     assert plan.history.count() == 1
-    # Once clicked, every button of the form was disabled and the pressed one said so.
+    # Once clicked, the button was disabled and said so.
     assert page.evaluate("JSON.parse(sessionStorage.getItem('buttons'))") == [
-        {"value": "estimate", "disabled": True, "text": "助成額を計算する"},
         {"value": "submit", "disabled": True, "text": "送信しています…"},
-        {"value": "draft", "disabled": True, "text": "下書きを保存する"},
     ]

@@ -14,7 +14,7 @@ from django.test import Client
 
 from salons.forms.plans import PlanForm
 from salons.forms.reports import ReportForm
-from salons.models import PlanStatus
+from salons.models import ActivityPlan, PlanStatus
 from salons.services import submit_plan, transition
 from tests.factories import (
     ActivityPlanFactory,
@@ -47,8 +47,8 @@ def main(html):
 def with_probe(monkeypatch, form_class):
     build_helper = form_class.build_helper
 
-    def probed(form):
-        helper = build_helper(form)
+    def probed(form, *args, **kwargs):
+        helper = build_helper(form, *args, **kwargs)
         helper.layout.append(HTML(PROBE))
         return helper
 
@@ -75,12 +75,78 @@ PLAN_PARTS = [
 ]
 
 
-def test_the_plan_form_renders_its_parts_through_the_pack(resident, world, monkeypatch):
+# The long page's parts, shown again when a whole plan is POSTed at once with mistakes.
+LONG_PAGE_PARTS = PLAN_PARTS
+
+# Each step's parts, in the order of the steps.
+STEP_PARTS = {
+    "salon": ["区分", "サロン", "代表者"],
+    "schedule": ["会場", "開催日程"],
+    "activity": ["参加者", "活動の内容"],
+    "budget": ["活動助成", "予算（収入と支出）"],
+    "files": ["添付ファイル（任意）"],
+}
+
+
+def _draft_in_steps(world):
+    """A client with a saved draft it may open, and that draft's pk."""
+    organiser = Client()
+    html = organiser.get(NEW).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+    organiser.post(
+        NEW,
+        {"step": "salon", "action": "next", "kind": "continuing", "submission_token": token},
+    )
+    return organiser, ActivityPlan.objects.get().pk
+
+
+def test_each_step_renders_its_parts_through_the_pack(world, monkeypatch):
     with_probe(monkeypatch, PlanForm)
-    response = resident.get(NEW)
+    organiser, pk = _draft_in_steps(world)
+    seen_fields = []
+    for slug, parts in STEP_PARTS.items():
+        response = organiser.get(f"/salons/plans/{pk}/step/{slug}/")
+        rendered = {template.name for template in response.templates}
+        html = main(response.content.decode())
+        assert {"portal/whole_uni_form.html", "portal/field.html"} <= rendered
+        # The step's parts from the layout, then the probe (the progress list's own heading
+        # comes before them).
+        form_part = html.split("</form>", 1)[0]
+        headings = re.findall(r"<h2[^>]*>([^<]+)</h2>|(layout-probe)", form_part)
+        names = [heading or probe for heading, probe in headings]
+        start = names.index(parts[0])
+        # Then the page's own 利用目的 notice, before the buttons that save.
+        assert names[start:] == [*parts, "layout-probe", "個人情報の利用目的"], slug
+        assert html.count('name="submission_token"') == 1
+        assert html.count(f'name="step" value="{slug}"') == 1
+        found = re.findall(r'id="id_(\w+)_field"|data-budget="(\w+)"', html)
+        seen_fields += [field or f"budget-{side}" for field, side in found]
+    # Every field of the long page is on exactly one step, in the same order but for
+    # the grant's checkbox, which sits with the budget.
+    order = [name for name in PLAN_ORDER if name != "requests_grant"]
+    assert seen_fields == [
+        *order[: order.index("content") + 1],
+        "requests_grant",
+        "budget-income",
+        "budget-expense",
+        "attachments",
+    ]
+
+
+def test_the_budget_step_has_the_estimate_and_its_button(world):
+    organiser, pk = _draft_in_steps(world)
+    html = main(organiser.get(f"/salons/plans/{pk}/step/budget/").content.decode())
+    part = html.split("<h2>活動助成</h2>", 1)[1].split("</fieldset>", 1)[0]
+    assert 'id="plan-estimate"' in part
+    assert '<p><button type="submit" name="action" value="estimate"' in part
+
+
+def test_the_long_page_renders_its_parts_through_the_pack(world, monkeypatch):
+    """A whole plan POSTed at once (a script, an old page) comes back as the long page."""
+    with_probe(monkeypatch, PlanForm)
+    response = Client().post(NEW, plan_data(world, action="submit", venue_name=""))
     rendered = {template.name for template in response.templates}
     html = main(response.content.decode())
-
     assert {
         "portal/whole_uni_form.html",
         "portal/layout/section.html",
@@ -89,32 +155,12 @@ def test_the_plan_form_renders_its_parts_through_the_pack(resident, world, monke
         "portal/layout/buttonholder.html",
         "portal/field.html",
     } <= rendered
-    # Parts 1 to 9 from the layout, then the probe, then the page's own part 10.
-    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>|(layout-probe)", html)
+    headings = re.findall(r"<h2[^>]*>([^<]+)</h2>|(layout-probe)", html.split("</form>", 1)[0])
     parts = [heading or probe for heading, probe in headings]
     start = parts.index("1. 区分")
-    assert parts[start:] == [*PLAN_PARTS, "layout-probe", "10. 確認と提出"]
-    for legend in PLAN_PARTS[1:]:
-        assert f"<legend><h2>{legend}</h2></legend>" in html
-    # The fields in the page's order, the consent after the notice the page keeps.
-    order = re.findall(
-        r'id="(id_\w+_field|layout-probe|purpose-of-use-plan)"|data-budget="(\w+)"', html
-    )
-    names = [field or f"budget-{side}" for field, side in order]
-    assert names == [
-        *(f"id_{name}_field" for name in PLAN_ORDER[: PLAN_ORDER.index("content") + 1]),
-        "budget-income",
-        "budget-expense",
-        "id_attachments_field",
-        "layout-probe",
-        "purpose-of-use-plan",
-        "id_consent_field",
-    ]
-    # The layout's HTML: the estimate box and its button, inside part 6.
+    assert parts[start:] == [*LONG_PAGE_PARTS, "layout-probe", "10. 確認と提出"]
     part6 = html.split("<h2>6. 参加者と活動助成</h2>", 1)[1].split("</fieldset>", 1)[0]
     assert 'id="plan-estimate"' in part6
-    assert '<p><button type="submit" name="action" value="estimate"' in part6
-    assert html.count('name="submission_token"') == 1
 
 
 PLAN_ORDER = [
@@ -168,7 +214,7 @@ def test_saved_files_are_in_the_layout_only_when_there_are_some(world):
     assert "remove_attachments" not in layout_fields(form)
 
 
-def test_a_draft_with_a_file_offers_it_for_removal_in_part_9(world):
+def test_a_draft_with_a_file_offers_it_for_removal_on_the_files_step(world):
     organiser = Client()
     response = organiser.post(
         NEW,
@@ -180,8 +226,9 @@ def test_a_draft_with_a_file_offers_it_for_removal_in_part_9(world):
         ),
     )
     assert response.status_code == 302
-    html = main(organiser.get(response["Location"]).content.decode())
-    part9 = html.split("<h2>9. 添付ファイル（任意）</h2>", 1)[1].split("10. 確認と提出", 1)[0]
+    pk = ActivityPlan.objects.get().pk
+    html = main(organiser.get(f"/salons/plans/{pk}/step/files/").content.decode())
+    part9 = html.split("<h2>添付ファイル（任意）</h2>", 1)[1].split('value="next"', 1)[0]
     assert "<p>保存済みのファイルが1個あります。このまま提出すると一緒に届きます。</p>" in part9
     assert part9.index('id="id_remove_attachments_field"') < part9.index(
         'id="id_attachments_field"'

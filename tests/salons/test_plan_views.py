@@ -102,25 +102,28 @@ def test_without_an_open_program_the_pages_say_when_and_whom_to_call(resident, w
 # --- the blank form -------------------------------------------------------------------
 
 
-def test_blank_form_is_one_form_with_parts(resident, world, django_assert_max_num_queries):
+def test_blank_form_is_the_first_step_with_its_parts(
+    resident, world, django_assert_max_num_queries
+):
     SalonFactory.create_batch(10, district=DistrictFactory())
     # The open program, the salons with their districts (one query however many),
     # districts, target groups, activity types, the council's profile and the footer
-    # offices. The estimate needs no query until numbers are typed.
-    with django_assert_max_num_queries(7):
+    # offices. The first step has no estimate and no saved plan.
+    with django_assert_max_num_queries(8):
         response = resident.get(NEW)
     html = page(response)
     assert response.status_code == 200
     # One form in the page's own content (the header has the site search).
     assert html.split('<main id="main"', 1)[1].count("<form") == 1
-    for legend in ("2. サロン", "3. 代表者", "5. 開催日程", "8. 予算（収入と支出）"):
+    for legend in ("サロン", "代表者"):
         assert f"<legend><h2>{legend}</h2></legend>" in html
+    assert '<h2 id="section-kind">区分</h2>' in html
     assert '<optgroup label="清音地区">' in html
     assert html.count("<optgroup") == 2
     assert 'name="submission_token"' in html
-    assert 'id="plan-estimate" aria-live="polite"' in html
-    assert html.index('value="estimate"') < html.index('value="submit"')
-    assert html.index('name="consent"') < html.index('value="submit"')
+    assert 'name="step" value="salon"' in html
+    assert "ステップ 1/6" in html
+    assert html.index('value="next"') < html.index('value="draft"')
     assert "js/plan-form.js" in html and "defer" in html
     assert 'value="continuing" checked' not in html  # the kind is chosen, not assumed
 
@@ -253,11 +256,14 @@ def test_a_draft_is_saved_and_resumed_from_its_link(
     plan = ActivityPlan.objects.get()
     assert plan.status == PlanStatus.DRAFT and plan.reference is None
     assert response["Location"] == f"/salons/plans/{plan.pk}/edit/"
-    html = page(organiser.get(response["Location"]))
+    # The form opens again at the first step with something missing: the schedule.
+    shown = organiser.get(response["Location"], follow=True)
+    assert shown.redirect_chain[-1][0] == f"/salons/plans/{plan.pk}/step/schedule/"
+    html = page(shown)
     assert "下書きを保存しました。" in html
     link = resume_link(html)
     assert "このリンクは、いまこの画面に一度だけ表示します。" in html
-    assert "/salons/plans/resume/" not in page(organiser.get(response["Location"]))  # once
+    assert "/salons/plans/resume/" not in page(organiser.get(shown.redirect_chain[-1][0]))  # once
     [message] = mail.outbox
     assert link in message.body
 
@@ -265,10 +271,10 @@ def test_a_draft_is_saved_and_resumed_from_its_link(
     assert other_device.get(f"/salons/plans/{plan.pk}/edit/").status_code == 404
     resumed = other_device.get(link)
     assert resumed["Location"] == f"/salons/plans/{plan.pk}/edit/"
-    form = page(other_device.get(resumed["Location"]))
-    assert 'value="髙﨑 花子"' in form
-    assert 'value="18000"' in form
+    form = page(other_device.get(resumed["Location"], follow=True))
     assert "下書き" in form
+    assert 'value="髙﨑 花子"' in page(other_device.get(f"/salons/plans/{plan.pk}/step/salon/"))
+    assert 'value="18000"' in page(other_device.get(f"/salons/plans/{plan.pk}/step/budget/"))
 
     # Sending it from there gives the number; the link no longer opens anything.
     send(other_device, plan_data(world), url=f"/salons/plans/{plan.pk}/edit/")
@@ -332,7 +338,8 @@ def test_saved_files_are_listed_and_can_be_removed(organiser, world):
     photo = upload("salon.png", save(two_colour(), "PNG"))
     response = send(organiser, plan_data(world, attachments=photo), action="draft")
     attachment = Attachment.objects.get()
-    html = page(organiser.get(response["Location"]))
+    plan = ActivityPlan.objects.get()
+    html = page(organiser.get(f"/salons/plans/{plan.pk}/step/files/"))
     assert "salon.png" in html and "を削除する" in html
     send(
         organiser,
@@ -391,7 +398,10 @@ def test_a_returned_plan_shows_the_reason_and_is_resent_under_its_reference(
     link = re.search(r"/salons/plans/resume/[^/\s]+/", mail.outbox[-1].body)[0]
     fresh = Client()
     edit_url = fresh.get(link)["Location"]
-    html = page(fresh.get(edit_url))
+    # Nothing is missing: it opens at the check page, with the reason on top.
+    shown = fresh.get(edit_url, follow=True)
+    assert shown.redirect_chain[-1][0] == f"/salons/plans/{plan.pk}/check/"
+    html = page(shown)
     assert "社協からのお願い（差戻しの理由）" in html
     assert "会場の住所を書いて。" in html
     assert "受付番号 R8-0001 の修正" in html
@@ -449,7 +459,10 @@ def test_renewing_copies_last_years_plan_into_a_new_draft(
     assert set(plan.target_groups.all()) == {world.elderly, world.anyone}
     assert plan.budget_lines.count() == 4
     assert plan.first_session_on is None  # a new year's dates are typed anew
-    html = page(organiser.get(response["Location"]))
+    # It opens at the first step with something missing: the new year's dates.
+    shown = organiser.get(response["Location"], follow=True)
+    assert shown.redirect_chain[-1][0] == f"/salons/plans/{plan.pk}/step/schedule/"
+    html = page(shown)
     assert "令和7年度の活動計画書（受付番号 R7-0001）をもとに" in html
     assert 'value="1月はお休み"' in html
     # The link to come back to it, on the page and to last year's address.

@@ -258,9 +258,31 @@ def test_forms_keep_their_values_and_options(site):
     assert re.search(r"<option[^>]*>清音</option>", html)
     assert re.search(r"<title>[^<]*サロン[^<]*</title>", html)
     assert "<rt>" in html.split("<main", 1)[1]
+    # The plan's first step makes the draft; its activity step has the text box.
     html = client.get("/salons/plans/new/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+    response = client.post(
+        "/salons/plans/new/",
+        {"step": "salon", "action": "next", "submission_token": token, "website": ""},
+    )
+    assert response.status_code == 302
+    activity = response["Location"].replace("/schedule/", "/activity/")
+    html = client.get(activity).content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+    client.post(
+        activity,
+        {
+            "step": "activity",
+            "action": "draft",
+            "submission_token": token,
+            "website": "",
+            "content": "体操と茶話会を行います。",
+        },
+    )
+    html = client.get(activity).content.decode()
     textareas = re.findall(r"<textarea[^>]*>(.*?)</textarea>", html, re.S)
-    assert textareas and not any("<ruby>" in text for text in textareas)
+    assert any("体操と茶話会" in text for text in textareas)
+    assert not any("<ruby>" in text for text in textareas)
     assert "<ruby>" in html
 
 

@@ -155,6 +155,28 @@ def plan_edit():
     return client, reverse("salons:plan_edit", args=[plan.pk]), {"action": "submit"}
 
 
+def _draft_opened_from_its_mail():
+    plan = ActivityPlanFactory(program=open_program(), representative_phone=PHONE)
+    token = plan.issue_draft_token()
+    ActivityPlan.objects.filter(pk=plan.pk).update(draft_token_hash=plan.draft_token_hash)
+    client = Client()
+    assert client.get(reverse("salons:plan_resume", args=[token])).status_code == 302
+    return client, plan
+
+
+def plan_step():
+    """A step of the stepped form; a POST with a number that is not one comes back."""
+    client, plan = _draft_opened_from_its_mail()
+    path = reverse("salons:plan_step", args=[plan.pk, "schedule"])
+    return client, path, {"step": "schedule", "sessions_planned": "x"}
+
+
+def plan_check():
+    """The check page; 提出 without the consent ticked comes back with the error."""
+    client, plan = _draft_opened_from_its_mail()
+    return client, reverse("salons:plan_check", args=[plan.pk]), {"action": "submit"}
+
+
 def plan_start():
     open_program()
     return Client(), reverse("salons:plan_start"), None
@@ -195,12 +217,21 @@ class Page(NamedTuple):
 
 BOTH = ("get", "post")
 PAGES = {
+    # The new form opens at its first step; the whole form in one POST (which no
+    # page sends any more, but a saved page or a script may) still answers with it.
     "salons:plan_new": Page(
-        plan_new, BOTH, "salons/plan_form.html", "plan", frozenset({"estimate"})
+        plan_new, ("get",), "salons/plan_step.html", "plan", frozenset({"estimate"})
+    ),
+    "salons:plan_new (whole form)": Page(
+        plan_new, ("post",), "salons/plan_form.html", "plan", frozenset({"estimate"})
     ),
     "salons:plan_edit": Page(
-        plan_edit, BOTH, "salons/plan_form.html", "plan", frozenset({"estimate"})
+        plan_edit, ("post",), "salons/plan_form.html", "plan", frozenset({"estimate"})
     ),
+    "salons:plan_step": Page(
+        plan_step, BOTH, "salons/plan_step.html", "plan", frozenset({"estimate"})
+    ),
+    "salons:plan_check": Page(plan_check, BOTH, "salons/plan_check.html", "plan"),
     "salons:plan_start": Page(plan_start, ("get",), "salons/plan_start.html", "plan-renew"),
     "salons:plan_renew": Page(plan_renew, ("post",), "salons/plan_start.html", "plan-renew"),
     "salons:plan_status": Page(plan_status, BOTH, "salons/plan_status.html", "plan-status"),
