@@ -17,7 +17,7 @@ from django.http import QueryDict
 
 from districts.models import District
 from salons.forms.budget import MAX_LINES, MoneyLineForm, MoneyLineFormSet, money_formset
-from salons.forms.status import NOT_FOUND_MESSAGE
+from salons.forms.status import NOT_FOUND_MESSAGE, REFERENCE_PAUSED_MESSAGE
 from salons.grants import Estimate, estimate
 from salons.models import (
     EXPENSE_ITEMS,
@@ -49,6 +49,7 @@ from shakyo_portal.core.fields import (
 )
 from shakyo_portal.core.forms import HoneypotMixin
 from shakyo_portal.core.kana import reading_sort_key
+from shakyo_portal.core.ratelimit import plan_secret
 from shakyo_portal.core.uploads import MAX_FILES, AttachmentsField
 
 MAX_CONTENT_LENGTH = 2000
@@ -1078,6 +1079,9 @@ class RenewForm(HoneypotMixin, forms.Form):
         reference, contact = cleaned.get("reference"), cleaned.get("contact")
         if not reference or not contact or self.errors:
             return cleaned
+        # The status page's limit: wrong tries for one 受付番号 pause it for everyone.
+        if plan_secret.paused(reference):
+            raise forms.ValidationError(REFERENCE_PAUSED_MESSAGE, code="paused")
         plan = (
             ActivityPlan.objects.submitted()
             .by_reference(reference)
@@ -1087,6 +1091,7 @@ class RenewForm(HoneypotMixin, forms.Form):
         # The same message whether the number is unknown or the contact is wrong, so
         # nobody learns from this form which reference numbers exist.
         if plan is None or not plan.matches_contact(contact):
+            plan_secret.failed(reference)
             raise forms.ValidationError(NOT_FOUND_MESSAGE, code="not_found")
         if plan.program.fiscal_year >= self.program.fiscal_year:
             raise forms.ValidationError(

@@ -14,6 +14,12 @@ NOT_FOUND_MESSAGE = (
     "入力した内容を確かめて、もう一度お試しください。"
     "受付番号は、提出したときの画面とメールに書かれています。"
 )
+# Wrong tries for one 受付番号 pause it for every address (core.ratelimit.plan_secret),
+# on the status page and the renewal form alike.
+REFERENCE_PAUSED_MESSAGE = (
+    "この受付番号は、確認に何度も失敗したため、数分間確認を止めています。"
+    "3分ほどたってから、もう一度お試しください。お急ぎのときは、社協にお電話でお問い合わせください。"
+)
 
 
 class StatusLookupForm(HoneypotMixin, forms.Form):

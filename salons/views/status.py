@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from salons import workflow
 from salons.access import grant_access, plan_for_applicant
 from salons.forms.reports import ReportForm, spending_formset
-from salons.forms.status import NOT_FOUND_MESSAGE, StatusLookupForm
+from salons.forms.status import NOT_FOUND_MESSAGE, REFERENCE_PAUSED_MESSAGE, StatusLookupForm
 from salons.grants import estimate, rules_in_words
 from salons.models import (
     ActivityPlan,
@@ -66,13 +66,6 @@ def plan_status(request):
     else:
         form = StatusLookupForm()
     return render(request, "salons/plan_status.html", {"form": form})
-
-
-# Shared with the renewal form, which looks up the same plans (core.ratelimit).
-REFERENCE_PAUSED_MESSAGE = (
-    "この受付番号は、確認に何度も失敗したため、数分間確認を止めています。"
-    "3分ほどたってから、もう一度お試しください。お急ぎのときは、社協にお電話でお問い合わせください。"
-)
 
 
 # --- the plan's page --------------------------------------------------------------------

@@ -493,6 +493,44 @@ def test_renewing_is_rate_limited(organiser, world, last_year):
     assert ActivityPlan.objects.count() == 1
 
 
+def test_wrong_phones_from_many_addresses_pause_the_reference_for_renewal(
+    organiser, world, last_year
+):
+    """From eleven addresses, wrong phones for R7-0001 were never locked, and a right
+    guess opened a draft prefilled with the old plan's representative."""
+    for n in range(5):
+        organiser.post(
+            "/salons/plans/renew/",
+            {"reference": "R7-0001", "contact": f"0866-00-{n:04}"},
+            REMOTE_ADDR=f"192.0.2.{n}",
+        )
+    guess = organiser.post(
+        "/salons/plans/renew/",
+        {"reference": "R7-0001", "contact": last_year.representative_email},
+        REMOTE_ADDR="192.0.2.77",
+    )
+    assert guess.status_code == 200
+    assert "数分間確認を止めています" in page(guess)
+    assert ActivityPlan.objects.count() == 1
+
+
+def test_the_status_page_and_renewal_share_one_budget_of_wrong_tries(
+    organiser, world, last_year
+):
+    for n in range(5):
+        organiser.post(
+            "/salons/plans/status/",
+            {"reference": "R7-0001", "contact": f"0866-00-{n:04}"},
+            REMOTE_ADDR=f"192.0.2.{n}",
+        )
+    response = organiser.post(
+        "/salons/plans/renew/",
+        {"reference": "R7-0001", "contact": last_year.representative_email},
+        REMOTE_ADDR="192.0.2.88",
+    )
+    assert "数分間確認を止めています" in page(response)
+
+
 # --- the live estimate -----------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from salons.services import submit_plan
-from salons.views.status import REFERENCE_PAUSED_MESSAGE
+from salons.forms.status import REFERENCE_PAUSED_MESSAGE
 from shakyo_portal.core import ratelimit
 from tests.factories import ActivityPlanFactory
 
