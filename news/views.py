@@ -11,7 +11,6 @@ docstrings say which.
 
 import calendar
 import re
-import secrets
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
@@ -24,9 +23,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from news.forms import TOKEN_PATTERN, RegistrationForm
+from news.forms import RegistrationForm
 from news.models import Category, Event, NewsletterIssue, Post, Registration
 from news.services import RegistrationRefused, register, waitlist_position
+from shakyo_portal.core import formtokens
 from shakyo_portal.core.dates import WEEKDAYS, era_year_label, wareki
 from shakyo_portal.core.ratelimit import limit_posts
 from shakyo_portal.staff import access
@@ -241,10 +241,6 @@ def event_detail(request, pk):
 # --- registration --------------------------------------------------------------------
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def remember(request, registration: Registration) -> None:
     """This browser sent the registration and may see its confirmation page."""
     # A new session key at the moment personal data is tied to it (no session fixation).
@@ -261,6 +257,7 @@ def _done(request, registration: Registration):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("event_register", limit=REGISTER_POST_LIMIT)
+@formtokens.binds_tokens
 def event_register(request, pk):
     """The registration form of a 要申込 event (post/redirect/get).
 
@@ -273,19 +270,23 @@ def event_register(request, pk):
         return redirect(event)
     closed_reason = event.registration_closed_reason()
     if request.method != "POST":
-        form = RegistrationForm(event=event, initial={"submission_token": new_token()})
+        form = RegistrationForm(
+            event=event, initial={"submission_token": formtokens.issue(request)}
+        )
         return _render_form(request, event, form, closed_reason)
 
     data = request.POST.copy()
-    token = data.get("submission_token", "")
-    if TOKEN_PATTERN.fullmatch(token):
+    # Only a token this browser was given finds the registration it made: another
+    # browser's copy of the token must not show that person's confirmation.
+    token = formtokens.posted(request)
+    if token:
         used = Registration.objects.filter(event=event, submission_token=token).first()
         if used is not None:
             return _done(request, used)
     else:
-        # A page without a usable token (an old tab, a script): one from now on, so the
-        # page shown back protects its next sending.
-        data["submission_token"] = token = new_token()
+        # A page without a usable token (an old tab, a script, another browser): one
+        # from now on, so the page shown back protects its next sending.
+        data["submission_token"] = token = formtokens.issue(request)
     form = RegistrationForm(data, event=event)
     if closed_reason:
         return _render_form(request, event, form, closed_reason)
@@ -312,7 +313,7 @@ def event_register(request, pk):
         used = Registration.objects.filter(event=event, submission_token=token).first()
         if used is None:
             # The token was one another event's registration used: a fresh one, and again.
-            data["submission_token"] = new_token()
+            data["submission_token"] = formtokens.issue(request)
             form = RegistrationForm(data, event=event)
             form.is_valid()
             form.add_error(None, RETRY_MESSAGE)

@@ -16,7 +16,6 @@ second POST of the same page goes to that plan instead of making another one.
 """
 
 import re
-import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -65,6 +64,7 @@ from salons.services import (
     save_and_submit,
     save_draft,
 )
+from shakyo_portal.core import formtokens
 from shakyo_portal.core.dates import format_date, format_time
 from shakyo_portal.core.ratelimit import limit_posts
 
@@ -75,7 +75,6 @@ PLAN_POST_LIMIT = 40
 RENEW_POST_LIMIT = 10
 
 RESUME_LINK_KEY = "salons_resume_link"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 RESUME_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
@@ -92,10 +91,6 @@ def open_program(day=None) -> GrantProgram | None:
 def next_program(day=None) -> GrantProgram | None:
     day = day or timezone.localdate()
     return GrantProgram.objects.filter(opens_on__gt=day).order_by("opens_on").first()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def _go_to_sent(request, plan: ActivityPlan):
@@ -156,6 +151,7 @@ def plan_renew(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+@formtokens.binds_tokens
 def plan_new(request):
     program = open_program()
     if program is None:
@@ -174,6 +170,7 @@ def plan_new(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+@formtokens.binds_tokens
 def plan_edit(request, pk):
     plan = plan_for_applicant(
         request, pk, ActivityPlan.objects.select_related("program", "salon"), for_writing=True
@@ -198,13 +195,12 @@ def _plan_form(request, program, *, plan):
         # form's own checkbox field does not take the model's default by itself.
         initial = None if plan else {"kind": "", "requests_grant": True}
         entry = PlanEntry(program, plan=plan, initial=initial)
-        return _render_form(request, entry, token=new_token())
+        return _render_form(request, entry, token=formtokens.issue(request))
 
     action = request.POST.get("action")
     # Enter in a text field presses the first button, 「助成額を計算する」: it saves nothing.
     mode = action if action in Mode.ALL else Mode.ESTIMATE
-    token = request.POST.get("submission_token", "")
-    token = token if TOKEN_PATTERN.fullmatch(token) else ""
+    token = formtokens.posted(request)
     if mode != Mode.ESTIMATE:
         try:
             target = plan_for_form_token(token=token, program=program, plan=plan)
@@ -217,7 +213,7 @@ def _plan_form(request, program, *, plan):
 
     entry = PlanEntry(program, plan=plan, data=request.POST, files=request.FILES, mode=mode)
     if not entry.is_valid() or mode == Mode.ESTIMATE:
-        return _render_form(request, entry, token=token or new_token())
+        return _render_form(request, entry, token=token or formtokens.issue(request))
     if mode == Mode.DRAFT:
         return _save_draft(request, entry, token)
     return _submit(request, entry, token)
@@ -248,7 +244,7 @@ def _submit(request, entry: PlanEntry, token: str):
         return _stale(request, entry.plan)
     except WorkflowError as error:
         entry.form.add_error(None, str(error))
-        return _render_form(request, entry, token=token or new_token())
+        return _render_form(request, entry, token=token or formtokens.issue(request))
     grant_access(request, plan)
     return redirect("salons:plan_done", pk=plan.pk)
 
@@ -470,6 +466,7 @@ def _resume(request, plan):
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+@formtokens.binds_tokens
 def plan_step(request, pk, step):
     current = STEP_BY_SLUG.get(step)
     plan = plan_for_applicant(
@@ -486,7 +483,7 @@ def plan_step(request, pk, step):
         request,
         PlanEntry(plan.program, plan=plan),
         current,
-        token=new_token(),
+        token=formtokens.issue(request),
         from_check=request.GET.get("from") == "check",
     )
 
@@ -502,7 +499,7 @@ def _sent_already(request, plan):
 
 def _render_first_step(request, program):
     entry = PlanEntry(program, initial={"kind": "", "requests_grant": True})
-    return _render_step(request, entry, STEPS[0], token=new_token())
+    return _render_step(request, entry, STEPS[0], token=formtokens.issue(request))
 
 
 def _step_post(request, program, *, plan, step: Step):
@@ -510,8 +507,7 @@ def _step_post(request, program, *, plan, step: Step):
     # Enter in a text field presses the page's first button: 「次へ」, or on the budget
     # step 「助成額を計算する」.
     action = action if action in STEP_ACTIONS else "next"
-    token = request.POST.get("submission_token", "")
-    token = token if TOKEN_PATTERN.fullmatch(token) else ""
+    token = formtokens.posted(request)
     try:
         target = plan_for_form_token(token=token, program=program, plan=plan)
     except AlreadySent as sent:
@@ -529,7 +525,9 @@ def _step_post(request, program, *, plan, step: Step):
     # comes back with what was typed and the figure for it.
     from_check = request.POST.get("from") == "check"
     if not entry.is_valid() or action == "estimate":
-        return _render_step(request, entry, step, token=token or new_token(), from_check=from_check)
+        return _render_step(
+            request, entry, step, token=token or formtokens.issue(request), from_check=from_check
+        )
     try:
         # The link is mailed when the draft is first made and when 「下書きを保存する」 is
         # pressed, not at every step.
@@ -850,6 +848,7 @@ def _render_check(request, plan: ActivityPlan, *, entry=None, token: str, status
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limit_posts("plan_form", limit=PLAN_POST_LIMIT)
+@formtokens.binds_tokens
 def plan_check(request, pk):
     plan = plan_for_applicant(
         request, pk, ActivityPlan.objects.select_related("program", "salon"), for_writing=True
@@ -858,10 +857,9 @@ def plan_check(request, pk):
         if not plan.is_editable_by_applicant:
             return _sent_already(request, plan)
         _reach(request, plan, CHECK_INDEX)
-        return _render_check(request, plan, token=new_token())
+        return _render_check(request, plan, token=formtokens.issue(request))
 
-    token = request.POST.get("submission_token", "")
-    token = token if TOKEN_PATTERN.fullmatch(token) else ""
+    token = formtokens.posted(request)
     if not plan.is_editable_by_applicant:
         # The second click of 「提出する」, or the back button after sending.
         return _go_to_sent(request, plan)
@@ -876,7 +874,7 @@ def plan_check(request, pk):
             data[name] = request.POST.get(name, "")
     entry = PlanEntry(plan.program, plan=plan, data=data, mode=Mode.SUBMIT)
     if not entry.is_valid():
-        return _render_check(request, plan, entry=entry, token=token or new_token())
+        return _render_check(request, plan, entry=entry, token=token or formtokens.issue(request))
     cleaned = entry.form.cleaned_data
     salon = cleaned.get("salon") if cleaned.get("kind") != PlanKind.NEW else None
     try:
@@ -888,6 +886,6 @@ def plan_check(request, pk):
         return _stale(request, plan)
     except WorkflowError as error:
         entry.form.add_error(None, str(error))
-        return _render_check(request, plan, entry=entry, token=token or new_token())
+        return _render_check(request, plan, entry=entry, token=token or formtokens.issue(request))
     grant_access(request, sent)
     return redirect("salons:plan_done", pk=sent.pk)

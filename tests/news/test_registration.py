@@ -135,6 +135,19 @@ def test_a_double_click_registers_once(resident, lecture, django_capture_on_comm
     assert len(mail.outbox) == 1
 
 
+def test_another_browser_with_the_token_sees_nothing_of_the_first(
+    resident, lecture, django_capture_on_commit_callbacks
+):
+    token = open_form(resident, lecture)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = resident.post(url(lecture), data(token))
+    stranger = Client()
+    response = stranger.post(url(lecture), data(token))
+    # Not led to the first person's confirmation: a registration of its own, or the form.
+    assert response.get("Location") != first["Location"]
+    assert stranger.get(first["Location"]).status_code in (302, 403, 404)
+
+
 def test_two_forms_register_twice(resident, lecture, django_capture_on_commit_callbacks):
     send(resident, lecture, django_capture_on_commit_callbacks)
     send(resident, lecture, django_capture_on_commit_callbacks, people="1")

@@ -59,6 +59,12 @@ def page(response):
     return response.content.decode()
 
 
+def issued_token(client):
+    """The token the form page gives this browser (bound to its form_key cookie)."""
+    html = client.get(NEW).content.decode()
+    return re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+
+
 def resume_link(html):
     return re.search(r'href="http://testserver(/salons/plans/resume/[^/"]+/)"', html)[1]
 
@@ -135,7 +141,7 @@ def test_submitting_creates_one_plan_with_a_reference_and_one_email(
     organiser, world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = send(organiser, plan_data(world, submission_token="t" * 43))
+        response = send(organiser, plan_data(world, submission_token=issued_token(organiser)))
     plan = ActivityPlan.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/salons/plans/{plan.pk}/sent/"
@@ -160,17 +166,47 @@ def test_submitting_creates_one_plan_with_a_reference_and_one_email(
 
 
 def test_a_double_click_sends_once(organiser, world, django_capture_on_commit_callbacks):
-    data = plan_data(world, submission_token="d" * 43)
+    data = plan_data(world, submission_token=issued_token(organiser))
     with django_capture_on_commit_callbacks(execute=True):
         first = send(organiser, data)
         second = send(organiser, data)
     plan = ActivityPlan.objects.get()
     assert first["Location"] == second["Location"] == f"/salons/plans/{plan.pk}/sent/"
     assert len(mail.outbox) == 1
-    # Even from another browser (the session lost), the same page leads to the same plan.
-    third = send(Client(), data)
-    assert third["Location"] == f"/salons/plans/{plan.pk}/sent/"
+    # The same browser with its session lost (the cookie that binds the token kept).
+    lost = Client()
+    lost.cookies["form_key"] = organiser.cookies["form_key"].value
+    assert send(lost, data)["Location"] == f"/salons/plans/{plan.pk}/sent/"
     assert ActivityPlan.objects.count() == 1
+
+
+def test_a_token_from_another_browser_opens_nothing(organiser, world):
+    """Session B posting the token session A was given was sent to A's draft, saw its
+    phone, and overwrote its name and phone."""
+    data = plan_data(world, submission_token=issued_token(organiser))
+    send(organiser, data, action="draft")
+    draft = ActivityPlan.objects.get()
+    stranger = Client()
+    response = send(
+        stranger,
+        {**data, "representative_name": "乗っ取り 太郎", "representative_phone": "090-0000-9999"},
+        action="draft",
+    )
+    assert response.get("Location") != f"/salons/plans/{draft.pk}/edit/"
+    draft.refresh_from_db()
+    assert draft.representative_name == "髙﨑 花子"
+    assert draft.representative_phone == "0866-92-8552"
+    assert stranger.get(f"/salons/plans/{draft.pk}/edit/").status_code == 404
+
+
+def test_a_token_expires_after_a_day(organiser, world, monkeypatch):
+    data = plan_data(world, submission_token=issued_token(organiser))
+    send(organiser, data, action="draft")
+    issued = int(data["submission_token"].split("-")[1], 36)
+    monkeypatch.setattr("shakyo_portal.core.formtokens.time.time", lambda: issued + 24 * 3600)
+    send(organiser, data, action="draft")
+    # The day-old token no longer finds the first draft: a second one is made.
+    assert ActivityPlan.objects.count() == 2
 
 
 def test_errors_keep_everything_typed_and_link_to_the_fields(organiser, world):
@@ -298,7 +334,7 @@ def test_a_draft_without_email_sends_no_mail(organiser, world, django_capture_on
 
 
 def test_a_double_click_on_save_draft_saves_once(organiser, world):
-    data = plan_data(world, submission_token="s" * 43)
+    data = plan_data(world, submission_token=issued_token(organiser))
     send(organiser, data, action="draft")
     second = send(organiser, data, action="draft")
     plan = ActivityPlan.objects.get()
@@ -306,7 +342,7 @@ def test_a_double_click_on_save_draft_saves_once(organiser, world):
 
 
 def test_the_page_left_by_the_back_button_sends_the_saved_draft(organiser, world):
-    data = plan_data(world, submission_token="b" * 43)
+    data = plan_data(world, submission_token=issued_token(organiser))
     send(organiser, data, action="draft")
     response = send(organiser, {**data, "content": "直しました"})
     plan = ActivityPlan.objects.get()
@@ -514,9 +550,7 @@ def test_wrong_phones_from_many_addresses_pause_the_reference_for_renewal(
     assert ActivityPlan.objects.count() == 1
 
 
-def test_the_status_page_and_renewal_share_one_budget_of_wrong_tries(
-    organiser, world, last_year
-):
+def test_the_status_page_and_renewal_share_one_budget_of_wrong_tries(organiser, world, last_year):
     for n in range(5):
         organiser.post(
             "/salons/plans/status/",
@@ -667,14 +701,17 @@ def test_garbage_posts_never_fail(organiser, world, data):
 def test_two_clicks_at_the_same_moment_make_one_plan(world):
     if connection.vendor != "postgresql":
         pytest.skip("needs two real concurrent transactions (PostgreSQL)")
-    data = plan_data(world, submission_token="c" * 43)
+    browser = Client()
+    data = plan_data(world, submission_token=issued_token(browser))
     start = threading.Barrier(2)
     answers = []
 
     def click():
         try:
             start.wait()
-            answers.append(send(Client(), data)["Location"])
+            tab = Client()
+            tab.cookies["form_key"] = browser.cookies["form_key"].value
+            answers.append(send(tab, data)["Location"])
         finally:
             connection.close()
 

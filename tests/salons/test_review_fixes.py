@@ -2,12 +2,12 @@
 reference number, or let one salon be granted twice in a 年度."""
 
 import datetime
+import re
 import smtplib
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.mail.backends.base import BaseEmailBackend
-from django.test import Client
 
 from salons.models import ActivityPlan, GrantProgram, PlanStatus
 from salons.services import WorkflowError, submit_plan, transition
@@ -100,12 +100,14 @@ def test_grant_programs_stay_unique_per_year():
 
 
 def test_replaying_the_first_page_does_not_resend_a_returned_plan(resident, world):
-    data = plan_data(world, action="submit", submission_token="r" * 43)
+    html = resident.get("/salons/plans/new/").content.decode()
+    token = re.search(r'name="submission_token" value="([^"]+)"', html)[1]
+    data = plan_data(world, action="submit", submission_token=token)
     resident.post("/salons/plans/new/", data)
     plan = ActivityPlan.objects.get()
     transition(plan, PlanStatus.RETURNED, actor=UserFactory(staff=True), reason="日程を確認")
-    # Another browser restoring the same page from its cache sends it again.
-    response = Client().post("/salons/plans/new/", data)
+    # The same browser restoring the page from its cache sends it again.
+    response = resident.post("/salons/plans/new/", data)
     assert response.status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.RETURNED
