@@ -21,7 +21,7 @@ PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="shakyo-test-private-")
 STORAGES = {
     **STORAGES,
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "shakyo_portal.core.storage.CleanFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -13,7 +13,11 @@ files    attachments
 mail     the organiser's mail
 """
 
-from salons.services.files import remove_attachments, save_attachment
+from salons.services.files import (
+    StorageUnavailable,
+    remove_attachments,
+    save_attachment,
+)
 from salons.services.mail import notify, send_resume_link, status_url
 from salons.services.plans import (
     AlreadySent,
@@ -46,6 +50,7 @@ __all__ = [
     "PlanInput",
     "SavedDraft",
     "StalePlan",
+    "StorageUnavailable",
     "WorkflowError",
     "adjust_grant",
     "allowed_transitions",

@@ -31,7 +31,7 @@ from salons.models import (
     TargetGroup,
     reference_for,
 )
-from salons.services.files import remove_attachments, save_attachment
+from salons.services.files import remove_attachments, save_attachments
 from salons.services.mail import notify, send_resume_link
 from salons.workflow import EDITABLE, WorkflowError
 from shakyo_portal.core.dates import format_date
@@ -306,8 +306,7 @@ def _write_plan(
         for n, line in enumerate(lines)
     )
     remove_attachments(data.removed_files)
-    for upload in data.new_files:
-        save_attachment(plan=plan, **upload)
+    save_attachments(data.new_files, plan=plan)
     return plan
 
 

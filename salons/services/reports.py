@@ -18,7 +18,7 @@ from salons.models import (
     StatusChange,
     StatusSubject,
 )
-from salons.services.files import save_attachment
+from salons.services.files import save_attachments
 from salons.services.mail import notify
 from salons.workflow import CONFLICT_MESSAGE, WorkflowError
 from shakyo_portal.staff import audit
@@ -80,8 +80,7 @@ def _write_report(
         BudgetLine(report=report, side=BudgetSide.EXPENSE, display_order=n, **line)
         for n, line in enumerate(spending)
     )
-    for item in files:
-        save_attachment(report=report, **item)
+    save_attachments(list(files), report=report)
     StatusChange.objects.create(
         plan=plan,
         subject=StatusSubject.REPORT,

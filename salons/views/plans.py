@@ -55,6 +55,7 @@ from salons.models import (
 from salons.services import (
     AlreadySent,
     StalePlan,
+    StorageUnavailable,
     WorkflowError,
     check_can_submit,
     missing_report,
@@ -226,6 +227,9 @@ def _save_draft(request, entry: PlanEntry, token: str):
         return _go_to_sent(request, sent.plan)
     except StalePlan:
         return _stale(request, entry.plan)
+    except StorageUnavailable as error:
+        entry.form.add_error(None, str(error))
+        return _render_form(request, entry, token=token or formtokens.issue(request))
     grant_access(request, draft.plan)
     request.session[RESUME_LINK_KEY] = {"pk": draft.plan.pk, "token": draft.resume_token}
     messages.success(request, "下書きを保存しました。まだ提出は終わっていません。")
@@ -541,6 +545,11 @@ def _step_post(request, program, *, plan, step: Step):
         return _go_to_sent(request, sent.plan)
     except StalePlan:
         return _stale(request, entry.plan)
+    except StorageUnavailable as error:
+        entry.form.add_error(None, str(error))
+        return _render_step(
+            request, entry, step, token=token or formtokens.issue(request), from_check=from_check
+        )
     if plan is None:
         grant_access(request, draft.plan)
     plan = draft.plan
