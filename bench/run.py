@@ -48,7 +48,11 @@ PAGES = [
     ("activity matrix", "/districts/activities/"),
     ("activity matrix, one type", "/districts/activities/?type=kyushoku"),
     ("町名 index", "/districts/areas/"),
-    ("search by address", "/search/?q=%E7%B7%8F%E7%A4%BE%E5%B8%82%E6%9D%B1%E5%B1%B1%E4%BA%8C%E4%B8%81%E7%9B%AE5-3"),
+    # 総社市東山二丁目5-3
+    (
+        "search by address",
+        "/search/?q=%E7%B7%8F%E7%A4%BE%E5%B8%82%E6%9D%B1%E5%B1%B1%E4%BA%8C%E4%B8%81%E7%9B%AE5-3",
+    ),
     ("contact", "/contact/"),
     ("salon directory", "/salons/"),
     ("salon directory, filtered", "/salons/?target=koreisha&weekday=wed"),

@@ -6,8 +6,8 @@ of a few minutes (an hour-long lock did, from ten addresses)."""
 import pytest
 from django.core.cache import cache
 
-from salons.services import submit_plan
 from salons.forms.status import REFERENCE_PAUSED_MESSAGE
+from salons.services import submit_plan
 from shakyo_portal.core import ratelimit
 from tests.factories import ActivityPlanFactory
 

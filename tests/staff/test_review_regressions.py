@@ -52,7 +52,9 @@ def test_staff_read_an_applicants_pages_but_never_write_through_them(db, role):
 
 def test_a_password_alone_reads_nothing_while_two_factor_is_still_to_be_set_up(db):
     clerk = role_user(Role.OFFICE, username="clerk")
-    StaffProfile.objects.filter(user=clerk).update(two_factor_exempt=False, two_factor_exempt_reason="")
+    StaffProfile.objects.filter(user=clerk).update(
+        two_factor_exempt=False, two_factor_exempt_reason=""
+    )
     plan = submit_plan(ActivityPlanFactory(representative_address="秘密町1-2-3"))
     client = Client()
     response = client.post(reverse("admin:login"), {"username": "clerk", "password": PASSWORD})
