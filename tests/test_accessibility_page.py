@@ -26,6 +26,8 @@ NOT_PAGES = {
     "sitemap",
     "salons:plan_estimate",  # the plan form's 助成額を計算する action
     "salons:attachment",
+    "salons:salon_calendar",
+    "salons:district_calendar",
     "councils:calendar",
     "councils:council_calendar",
     "councils:material",
