@@ -27,6 +27,8 @@ NOT_PAGES = {
     "salons:plan_estimate",  # the plan form's 助成額を計算する action
     "salons:attachment",
     "salons:salon_calendar",
+    # Opens the plan at its first step with something missing, or at its check page.
+    "salons:plan_edit",
     "salons:district_calendar",
     "councils:calendar",
     "councils:council_calendar",
