@@ -171,6 +171,7 @@ def portal(transactional_db):
         ("/", 200),
         ("/districts/", 200),
         ("/districts/areas/", 200),
+        ("/calendar/", 200),
         (chuo.get_absolute_url(), 200),
         (kita.get_absolute_url(), 200),
         (portal.higashi.get_absolute_url(), 200),
