@@ -266,27 +266,6 @@ def _render_form(request, entry: PlanEntry, *, token: str):
         estimate = estimate_for_plan(plan)
     else:
         estimate = estimate_from(program, {}, requested=True)
-    resume_link = None
-    remembered = request.session.get(RESUME_LINK_KEY) if plan is not None else None
-    if remembered and remembered.get("pk") == plan.pk:
-        # Shown once: the page after saving is the only place the link appears.
-        del request.session[RESUME_LINK_KEY]
-        resume_link = request.build_absolute_uri(
-            reverse("salons:plan_resume", kwargs={"token": remembered["token"]})
-        )
-    returned = None
-    blocking = None
-    if plan is not None:
-        if plan.status == PlanStatus.RETURNED:
-            returned = (
-                StatusChange.objects.filter(
-                    plan=plan, subject=StatusSubject.PLAN, to_status=PlanStatus.RETURNED
-                )
-                .order_by("-at", "-pk")
-                .first()
-            )
-        if not form.is_bound and plan.salon_id:
-            blocking = missing_report(program, plan.salon)
     files_chosen = bool(request.FILES.getlist("attachments")) if form.is_bound else False
     return render(
         request,
@@ -303,9 +282,7 @@ def _render_form(request, entry: PlanEntry, *, token: str):
             "expense_total": entry.expense.typed_total(),
             "estimate": estimate,
             "submission_token": token,
-            "resume_link": resume_link,
-            "returned": returned,
-            "blocking_message": missing_report_message(blocking) if blocking else "",
+            **_applicant_notices(request, plan, bound=form.is_bound),
             # Browsers cannot put chosen files back into a re-shown form.
             "files_dropped": files_chosen and (entry.has_errors or form.mode == Mode.ESTIMATE),
             "attachments": list(plan.attachments.all()) if plan is not None else [],
