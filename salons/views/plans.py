@@ -204,13 +204,9 @@ def _plan_form(request, program, *, plan):
     token = formtokens.posted(request)
     if mode != Mode.ESTIMATE:
         try:
-            target = plan_for_form_token(token=token, program=program, plan=plan)
+            plan = _page_plan(request, token=token, program=program, plan=plan)
         except AlreadySent as sent:
             return _go_to_sent(request, sent.plan)
-        if target is not plan:
-            # The draft this very page saved before.
-            plan = target
-            grant_access(request, plan)
 
     entry = PlanEntry(program, plan=plan, data=request.POST, files=request.FILES, mode=mode)
     if not entry.is_valid() or mode == Mode.ESTIMATE:
@@ -218,6 +214,15 @@ def _plan_form(request, program, *, plan):
     if mode == Mode.DRAFT:
         return _save_draft(request, entry, token)
     return _submit(request, entry, token)
+
+
+def _page_plan(request, *, token: str, program, plan):
+    """The draft this very page saved before (a double click, the back button), with
+    access granted to it, or `plan`. Raises AlreadySent when that one was sent."""
+    target = plan_for_form_token(token=token, program=program, plan=plan)
+    if target is not plan:
+        grant_access(request, target)
+    return target
 
 
 def _save_draft(request, entry: PlanEntry, token: str):
@@ -490,13 +495,9 @@ def _step_post(request, program, *, plan, step: Step):
     action = action if action in STEP_ACTIONS else "next"
     token = formtokens.posted(request)
     try:
-        target = plan_for_form_token(token=token, program=program, plan=plan)
+        plan = _page_plan(request, token=token, program=program, plan=plan)
     except AlreadySent as sent:
         return _go_to_sent(request, sent.plan)
-    if target is not plan:
-        # The draft this very page saved before (a double click, the back button).
-        plan = target
-        grant_access(request, plan)
     if plan is not None and not plan.is_editable_by_applicant:
         return _sent_already(request, plan)
     # The other steps' fields are not on this page: they come from the stored draft.

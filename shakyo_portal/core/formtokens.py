@@ -18,6 +18,7 @@ import time
 from functools import wraps
 
 from django.utils.crypto import salted_hmac
+from django.utils.http import base36_to_int, int_to_base36
 
 COOKIE = "form_key"
 LIFETIME_SECONDS = 24 * 3600
@@ -42,7 +43,7 @@ def _browser_key(request) -> str:
 
 def issue(request) -> str:
     nonce = secrets.token_hex(8)
-    issued = base36(int(time.time()))
+    issued = int_to_base36(int(time.time()))
     return f"{nonce}-{issued}-{_mac(_browser_key(request), nonce, issued)}"
 
 
@@ -53,20 +54,11 @@ def posted(request, field: str = "submission_token") -> str:
     if match is None or not KEY_PATTERN.fullmatch(key):
         return ""
     nonce, issued, mac = match.groups()
-    if time.time() - int(issued, 36) >= LIFETIME_SECONDS:
+    if time.time() - base36_to_int(issued) >= LIFETIME_SECONDS:
         return ""
     if not hmac.compare_digest(mac, _mac(key, nonce, issued)):
         return ""
     return match.group(0)
-
-
-def base36(number: int) -> str:
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
-    out = ""
-    while number:
-        number, rest = divmod(number, 36)
-        out = digits[rest] + out
-    return out or "0"
 
 
 def binds_tokens(view):
