@@ -5,6 +5,7 @@ from django.contrib.sitemaps import Sitemap
 
 from coordinators.directory import public_resources
 from coordinators.models import ActivityLog, Coordinator
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -202,3 +203,8 @@ DEMO = (
 from coordinators.imports import COORDINATORS  # noqa: E402  (appended apart)
 
 IMPORTS = (COORDINATORS,)
+
+# --- page cache -----------------------------------------------------------------------
+
+# Every table of the app: a write to any of them shows on the next page that read it.
+PAGE_CACHE = (PageCacheTopic("coordinators"),)

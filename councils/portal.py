@@ -7,6 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.utils import timezone
 
 from councils.models import AgendaItem, Council, Meeting, MeetingStatus, not_over
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -232,3 +233,8 @@ DEMO = (DemoPart("demo_councils", order=50),)
 from councils.imports import COUNCILS, LIFE_AREAS  # noqa: E402  (appended apart)
 
 IMPORTS = (LIFE_AREAS, COUNCILS)
+
+# --- page cache -----------------------------------------------------------------------
+
+# Every table of the app: a write to any of them shows on the next page that read it.
+PAGE_CACHE = (PageCacheTopic("councils"),)

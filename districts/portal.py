@@ -8,6 +8,7 @@ from django.db.models import Q
 from districts import imports
 from districts.areas import town_candidates
 from districts.models import Activity, District, DistrictArea, WelfareCommitteeMember
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.demo import DemoPart
 from shakyo_portal.core.declarations.public import (
     NavigationEntry,
@@ -213,3 +214,8 @@ DEMO = (DemoPart("demo_districts", order=20),)
 # --- CSV imports ----------------------------------------------------------------------
 
 IMPORTS = (imports.MEMBERS, imports.DISTRICTS, imports.AREAS)
+
+# --- page cache -----------------------------------------------------------------------
+
+# Every table of the app: a write to any of them shows on the next page that read it.
+PAGE_CACHE = (PageCacheTopic("districts"),)

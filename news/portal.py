@@ -21,6 +21,7 @@ from news.models import (
 )
 from news.sitemaps import EventSitemap, NewsletterSitemap, PostSitemap
 from shakyo_portal.core.dates import format_period
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -250,3 +251,8 @@ DASHBOARD = (DashboardBox(events_box, order=40),)
 # --- demo data ------------------------------------------------------------------------
 
 DEMO = (DemoPart("demo_news", order=80),)
+
+# --- page cache -----------------------------------------------------------------------
+
+# Every table of the app: a write to any of them shows on the next page that read it.
+PAGE_CACHE = (PageCacheTopic("news"),)

@@ -16,6 +16,7 @@ from salons.models import (
     Salon,
     StatusSubject,
 )
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.dashboard import (
     Box,
     DashboardBox,
@@ -332,3 +333,8 @@ DASHBOARD = (
 # --- demo data ------------------------------------------------------------------------
 
 DEMO = (DemoPart("demo_salons", order=30),)
+
+# --- page cache -----------------------------------------------------------------------
+
+# Every table of the app: a write to any of them shows on the next page that read it.
+PAGE_CACHE = (PageCacheTopic("salons"),)

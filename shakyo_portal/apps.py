@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.core.signals import setting_changed
+from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -10,7 +13,7 @@ class ShakyoPortalConfig(AppConfig):
 
     def ready(self):
         from shakyo_portal.backoffice import sessions
-        from shakyo_portal.core import declarations
+        from shakyo_portal.core import cacheversions, declarations
         from shakyo_portal.staff import access, audit
 
         # What each app declares in its portal.py that the policy core reads.
@@ -19,6 +22,12 @@ class ShakyoPortalConfig(AppConfig):
         audit.register_models()
         sessions.connect_signals()
         post_migrate.connect(_sync_groups)
+        # Every write, by whatever path, gives the page cache's topics new versions.
+        connection_created.connect(cacheversions.install)
+        for connection in connections.all():
+            cacheversions.install(connection=connection)
+        # A test that changes a setting changes what pages show.
+        setting_changed.connect(cacheversions.bump_all)
 
 
 def _sync_groups(sender, **kwargs):

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from shakyo_portal.core.declarations.cache import PageCacheTopic
 from shakyo_portal.core.declarations.demo import DemoPart
 from shakyo_portal.core.declarations.public import NavigationEntry, SitemapPage
 from shakyo_portal.core.declarations.records import PURGE, RetentionRule, years_before
@@ -251,4 +252,23 @@ RETENTION = (
 DEMO = (
     DemoPart("demo_site", order=10, function="build_profile"),
     DemoPart("demo_site", order=40),
+)
+
+# --- page cache -----------------------------------------------------------------------
+
+# The shell every page shows (notices, offices, the council's profile and plan).
+# The quiet tables change on every staff request or mail and no page shows them.
+PAGE_CACHE = (
+    PageCacheTopic(
+        "shakyo_portal",
+        name="site",
+        quiet=frozenset(
+            {
+                "shakyo_portal.staffsession",
+                "shakyo_portal.outgoingmail",
+                "shakyo_portal.recoverycode",
+                "shakyo_portal.staffnotification",
+            }
+        ),
+    ),
 )

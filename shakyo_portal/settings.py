@@ -67,6 +67,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Refuses an oversized body from its Content-Length, and NUL characters.
     "shakyo_portal.public.guards.RequestGuardMiddleware",
+    # Brotli or gzip; gzip with random padding for a page carrying a secret (BREACH).
+    "shakyo_portal.public.compression.CompressionMiddleware",
+    # ETag and 304 for every page; inside compression, so the ETag is the page's own.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous pages from the shared cache, before sessions, CSRF and auth run.
+    "shakyo_portal.public.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,11 +148,25 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that stops answering costs a request half a second once,
+            # then is skipped for a while (core.cacheversions, core.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
         if CACHE_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            # One process's memory: right for `make run`. With several workers,
+            # or commands run beside the server, set CACHE_URL (README).
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
     )
 }
+# Anonymous pages from the cache (shakyo_portal/public/pagecache.py); off only
+# to measure the pages as built (make bench) or to look for a suspected stale page.
+PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
 
 # Staff logins guard personal data: at least 12 characters (a passphrase is
 # easier to remember than symbols), none of the common or guessable ones.

@@ -77,12 +77,17 @@ def superuser(superuser_user):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
+    """Rate-limit counters and kept pages live in the cache; each test starts with
+    none, and with the page cache's breaker closed (a test of a dead Redis opens it)."""
     from django.core.cache import cache
 
+    from shakyo_portal.core import cacheversions
+
+    cacheversions.breaker.reset()
     cache.clear()
     yield
     cache.clear()
+    cacheversions.breaker.reset()
 
 
 @pytest.fixture(scope="session")

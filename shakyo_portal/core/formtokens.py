@@ -42,6 +42,9 @@ def _browser_key(request) -> str:
 
 
 def issue(request) -> str:
+    # A page holding a token bound to this browser is this browser's alone:
+    # never kept for others (the page cache) nor compressed without padding.
+    request.private_page = True
     nonce = secrets.token_hex(8)
     issued = int_to_base36(int(time.time()))
     return f"{nonce}-{issued}-{_mac(_browser_key(request), nonce, issued)}"

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from shakyo_portal.core.dates import wareki
 from shakyo_portal.core.preferences import TEXT_SIZES, THEMES
+from shakyo_portal.public.pagecache import built_each_time
 
 REPORT = Path(settings.BASE_DIR) / "docs" / "accessibility" / "report.json"
 
@@ -131,6 +132,7 @@ def load_report(path):
 
 
 @require_safe
+@built_each_time
 def accessibility(request):
     # Tests point ACCESSIBILITY_REPORT at a report of their own; the site reads the committed one.
     report = load_report(getattr(settings, "ACCESSIBILITY_REPORT", REPORT))

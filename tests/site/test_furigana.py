@@ -294,10 +294,15 @@ def test_the_admin_is_never_annotated(superuser, site):
 
 
 def test_html_varies_by_cookie_and_keeps_its_length_right(site):
+    # Kept for anonymous readers, the page is kept per display choice and sent
+    # private: no shared cache may hand one reader's page to another.
     for client in (Client(), furigana_client()):
         response = client.get("/contact/")
-        assert "Cookie" in response["Vary"]
+        assert "private" in response["Cache-Control"]
         assert int(response["Content-Length"]) == len(response.content)
+    furigana = furigana_client().get("/contact/").content.decode()
+    assert "<ruby>" in furigana
+    assert "<ruby>" not in Client().get("/contact/").content.decode()
 
 
 def _big(request):

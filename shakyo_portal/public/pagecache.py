@@ -1,0 +1,214 @@
+"""Anonymous pages from the shared cache, never stale.
+
+A GET from a reader with no session and no pending message is answered from
+the cache (`CACHE_URL`: Redis in production) before sessions, CSRF, auth and
+the rest of the middleware run. The key is the URL and the reader's three
+display choices (文字サイズ, 背景色, ふりがな), never any other cookie. A kept
+page is served only while
+
+- every topic it read still has the version it was built under: any write to
+  a table of a topic changes its version (shakyo_portal/core/cacheversions.py),
+  so an admin save, a service's update(), an import or a restore shows on the
+  very next request; and
+- the minute it was built in has not ended: whatever changes with the clock
+  (a post scheduled for 10:00, an office opening, today's date, an event
+  becoming past) shows on the minute, with no list of schedules to keep.
+
+A page is kept only when it was built for nobody in particular: a 200 to a
+GET that set no cookie, used no CSRF or form token, was not marked private
+(never_cache) and read only tables that a topic claims. It is kept with its
+brotli and gzip bodies, a weak ETag and the Last-Modified of the first time
+this exact body was built, so ConditionalGetMiddleware answers 304 to a
+browser or a calendar app that already has it.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date
+
+from shakyo_portal.core import cacheversions, preferences
+from shakyo_portal.public import compression
+
+logger = logging.getLogger(__name__)
+
+ENTRY_PREFIX = "pagecache:p:"
+# A page bigger than this is built each time rather than kept three times over.
+MAX_BYTES = 2_000_000
+# Headers that belong to one response, not to the page.
+NOT_KEPT = {"content-length", "content-encoding", "set-cookie", "vary", "etag", "last-modified"}
+HEADER = "X-Page-Cache"
+
+
+def minute(now=None) -> str:
+    return (now or timezone.now()).strftime("%Y%m%d%H%M")
+
+
+def entry_key(request) -> str:
+    prefs = preferences.read(request)
+    raw = "|".join(
+        (
+            request.scheme,
+            request.get_host(),
+            request.get_full_path(),
+            prefs.size,
+            prefs.theme,
+            prefs.furigana,
+        )
+    )
+    return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _admin_prefix() -> str:
+    return reverse("admin:index")
+
+
+def anonymous_read(request) -> bool:
+    """May this request be answered from, or its answer go into, the cache?"""
+    return (
+        settings.PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        # A message waits for this reader (kept in a cookie when there is no session).
+        and "messages" not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(_admin_prefix())
+    )
+
+
+def storable(request, response, read_topics) -> bool:
+    cache_control = response.get("Cache-Control", "")
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(request, "private_page", False)
+        and not getattr(request, "built_each_time", False)
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        and cacheversions.UNTRACKED not in read_topics
+        and len(response.content) <= MAX_BYTES
+        and _varies_only_by_cookie(response)
+    )
+
+
+def _varies_only_by_cookie(response) -> bool:
+    # The key already holds the cookies that matter; a page varying by any
+    # other header (Accept, say) would need that header in the key too.
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= {"cookie", "accept-encoding"}
+
+
+def make_entry(response, versions, previous, started) -> dict:
+    body = response.content
+    etag = hashlib.sha256(body).hexdigest()[:32]
+    if previous and previous.get("etag") == etag:
+        last_modified = previous["last_modified"]
+    else:
+        last_modified = int(started.timestamp())
+    bodies = {"": body}
+    if compression.compressible(response):
+        for coding in ("br", "gzip"):
+            encoded = compression.encode(body, coding, kept=True)
+            if len(encoded) < len(body):
+                bodies[coding] = encoded
+    return {
+        # The minute the build started in: rows read then, clock read then.
+        "minute": minute(started),
+        "versions": versions,
+        "status": response.status_code,
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT],
+        "bodies": bodies,
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+
+
+def respond(request, entry, state: str) -> HttpResponse:
+    coding = compression.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""), secret=False)
+    if coding not in entry["bodies"]:
+        coding = ""
+    body = entry["bodies"][coding]
+    response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    if len(entry["bodies"]) > 1:
+        response["Vary"] = "Accept-Encoding"
+    if coding:
+        response["Content-Encoding"] = coding
+    response["ETag"] = f'W/"{entry["etag"]}"'
+    response["Last-Modified"] = http_date(entry["last_modified"])
+    # The page differs by the display cookies and no Vary: Cookie is sent, so
+    # no shared cache may keep it; a browser asks again each time and gets a 304.
+    patch_cache_control(response, private=True, no_cache=True)
+    response[HEADER] = state
+    return response
+
+
+def built_each_time(view):
+    """For a page that shows what is not in the database (a file, say), so no
+    version can tell when it changed: it is built for every request."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.built_each_time = True
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not anonymous_read(request) or cacheversions.breaker.skip():
+            return self.get_response(request)
+        names = cacheversions.topics()
+        version_keys = [cacheversions.key(name) for name in names]
+        try:
+            key = entry_key(request)
+            found = cache.get_many([key, *version_keys])
+            versions = {name: found.get(cacheversions.key(name)) for name in names}
+            missing = [name for name, version in versions.items() if version is None]
+            if missing:
+                # Before the page is built: a version given after a write
+                # during the build would keep the old rows under the new one.
+                versions.update(cacheversions.read(missing))
+        except Exception as error:
+            cacheversions.breaker.failed(error)
+            return self.get_response(request)
+        started = timezone.now()
+        entry = found.get(key)
+        if entry and self._fresh(entry, versions, started):
+            return respond(request, entry, "hit")
+
+        with cacheversions.recording() as read_topics:
+            response = self.get_response(request)
+        if not storable(request, response, read_topics):
+            return response
+        # Every page shows the site's shell (notices, offices, menu), whether or
+        # not this build read them from the database.
+        kept = (read_topics | {cacheversions.SITE}) & versions.keys()
+        entry = make_entry(response, {name: versions[name] for name in kept}, entry, started)
+        try:
+            # Past the minute it was built in, it is never served again.
+            seconds = 61 - started.second
+            cache.set(key, entry, timeout=seconds)
+        except Exception as error:
+            cacheversions.breaker.failed(error)
+        return respond(request, entry, "miss")
+
+    @staticmethod
+    def _fresh(entry, versions, now) -> bool:
+        return entry["minute"] == minute(now) and all(
+            versions.get(name) == version for name, version in entry["versions"].items()
+        )
