@@ -209,7 +209,16 @@ def main():
 
 
 def generate_site():
-    from shakyo_portal.core.models import Office, SiteProfile
+    from shakyo_portal.core.models import EmergencyNotice, NoticeLevel, Office, SiteProfile
+
+    # A disaster day: the banner on every page points to the volunteer centre.
+    EmergencyNotice.objects.create(
+        title="災害ボランティアセンターを開設しました",
+        body="大雨の被害を受けた地域で、災害ボランティアを受け付けています。",
+        level=NoticeLevel.URGENT,
+        link_url="/news/posts/post-1/",
+        link_label="受付の場所と時間",
+    )
 
     SiteProfile.objects.create(
         name="ベンチマーク市社会福祉協議会",

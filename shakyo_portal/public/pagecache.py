@@ -63,7 +63,8 @@ def entry_key(request) -> str:
             prefs.furigana,
         )
     )
-    return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
+    # The coding the client asks for is appended: one entry per coding.
+    return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest() + ":"
 
 
 def _admin_prefix() -> str:
@@ -106,7 +107,12 @@ def _varies_only_by_cookie(response) -> bool:
     return vary <= {"cookie", "accept-encoding"}
 
 
-def make_entry(response, versions, previous, started) -> dict:
+CODINGS = ("br", "gzip", "")
+
+
+def make_entries(response, versions, previous, started) -> dict[str, dict]:
+    """One entry per coding a client may ask for, each holding only its own
+    body: a hit then fetches the bytes it sends and nothing more."""
     body = response.content
     etag = hashlib.sha256(body).hexdigest()[:32]
     if previous and previous.get("etag") == etag:
@@ -119,31 +125,33 @@ def make_entry(response, versions, previous, started) -> dict:
             encoded = compression.encode(body, coding, kept=True)
             if len(encoded) < len(body):
                 bodies[coding] = encoded
-    return {
+    common = {
         # The minute the build started in: rows read then, clock read then.
         "minute": minute(started),
         "versions": versions,
         "status": response.status_code,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT],
-        "bodies": bodies,
         "etag": etag,
         "last_modified": last_modified,
+        "varies": len(bodies) > 1,
     }
+    entries = {}
+    for asked in CODINGS:
+        coding = asked if asked in bodies else ""
+        entries[asked] = {**common, "coding": coding, "body": bodies[coding]}
+    return entries
 
 
 def respond(request, entry, state: str) -> HttpResponse:
-    coding = compression.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""), secret=False)
-    if coding not in entry["bodies"]:
-        coding = ""
-    body = entry["bodies"][coding]
+    body = entry["body"]
     response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
     response["Content-Length"] = str(len(body))
-    if len(entry["bodies"]) > 1:
+    if entry["varies"]:
         response["Vary"] = "Accept-Encoding"
-    if coding:
-        response["Content-Encoding"] = coding
+    if entry["coding"]:
+        response["Content-Encoding"] = entry["coding"]
     response["ETag"] = f'W/"{entry["etag"]}"'
     response["Last-Modified"] = http_date(entry["last_modified"])
     # The page differs by the display cookies and no Vary: Cookie is sent, so
@@ -174,9 +182,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         names = cacheversions.topics()
         version_keys = [cacheversions.key(name) for name in names]
+        asked = compression.choose(request.META.get("HTTP_ACCEPT_ENCODING", ""), secret=False)
         try:
             key = entry_key(request)
-            found = cache.get_many([key, *version_keys])
+            found = cache.get_many([key + asked, *version_keys])
             versions = {name: found.get(cacheversions.key(name)) for name in names}
             missing = [name for name, version in versions.items() if version is None]
             if missing:
@@ -187,7 +196,7 @@ class PageCacheMiddleware:
             cacheversions.breaker.failed(error)
             return self.get_response(request)
         started = timezone.now()
-        entry = found.get(key)
+        entry = found.get(key + asked)
         if entry and self._fresh(entry, versions, started):
             return respond(request, entry, "hit")
 
@@ -198,14 +207,16 @@ class PageCacheMiddleware:
         # Every page shows the site's shell (notices, offices, menu), whether or
         # not this build read them from the database.
         kept = (read_topics | {cacheversions.SITE}) & versions.keys()
-        entry = make_entry(response, {name: versions[name] for name in kept}, entry, started)
+        entries = make_entries(response, {name: versions[name] for name in kept}, entry, started)
         try:
             # Past the minute it was built in, it is never served again.
-            seconds = 61 - started.second
-            cache.set(key, entry, timeout=seconds)
+            cache.set_many(
+                {key + coding: value for coding, value in entries.items()},
+                timeout=61 - started.second,
+            )
         except Exception as error:
             cacheversions.breaker.failed(error)
-        return respond(request, entry, "miss")
+        return respond(request, entries[asked], "miss")
 
     @staticmethod
     def _fresh(entry, versions, now) -> bool:
