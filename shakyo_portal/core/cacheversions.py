@@ -202,21 +202,16 @@ def _changed(names: set, connection) -> None:
     bump(*names)
     if not connection.in_atomic_block:
         return
-    # Once per topic per transaction, again after its commit.
-    outer = id(connection.atomic_blocks[0]) if connection.atomic_blocks else 0
-    state = getattr(connection, "_pagecache_pending", None)
-    if state is None or state[0] != outer:
-        state = (outer, set())
-        connection._pagecache_pending = state
-    new = names - state[1]
+    # Once per topic per transaction, again after its commit. What is already
+    # queued is read from Django's own list, which loses the callbacks of a
+    # block that rolled back with them, so a later commit is never left out.
+    queued = set()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        if getattr(callback, "func", None) is bump:
+            queued.update(callback.args)
+    new = names - queued
     if new:
-        state[1].update(new)
-        connection.on_commit(functools.partial(_committed, connection, new))
-
-
-def _committed(connection, names) -> None:
-    connection._pagecache_pending = None
-    bump(*names)
+        connection.on_commit(functools.partial(bump, *sorted(new)))
 
 
 def install(sender=None, connection=None, **kwargs) -> None:

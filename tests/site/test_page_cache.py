@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import brotli
 import pytest
+import redis
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -25,19 +26,39 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 HEADER = "X-Page-Cache"
 
 
+REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
 @pytest.fixture(params=["locmem", "redis"])
-def shared_cache(request, settings):
+def redis_prefix(request):
+    """None, or this test's own key prefix in Redis: other test processes share
+    the database, so it is never flushed; this prefix's keys go afterwards (set
+    up before `settings`, so torn down after it)."""
+    if request.param == "locmem":
+        yield None
+        return
+    prefix = uuid.uuid4().hex
+    yield prefix
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def shared_cache(redis_prefix, settings):
     """Each test once with the local-memory cache and once with Redis."""
-    if request.param == "redis":
+    if redis_prefix:
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/3",
-                # Its own keys: other test processes share this Redis database.
-                "KEY_PREFIX": uuid.uuid4().hex,
+                "LOCATION": REDIS_URL,
+                "KEY_PREFIX": redis_prefix,
             }
         }
-    return request.param
+        return "redis"
+    return "locmem"
 
 
 @pytest.fixture
