@@ -202,6 +202,12 @@ class OfficeHours:
             return ()
         return self.week[d.weekday()]
 
+    @cached_property
+    def ever_open(self) -> bool:
+        # An office with no reception hours (a branch that only lists its phone)
+        # would otherwise be searched a year ahead, day by day, on every page.
+        return any(self.week.values()) or any(s.is_open for s in self.special_days.values())
+
     def _first_open_weekday(self) -> tuple[tuple[time, time], ...]:
         return next((spans for spans in self.week.values() if spans), ())
 
@@ -210,7 +216,7 @@ class OfficeHours:
     def next_opening(self, moment: datetime) -> datetime | None:
         """The next moment after `moment` when a period starts (Japan time), or
         None when the hours are not published or no opening lies within a year."""
-        if not self.published:
+        if not self.published or not self.ever_open:
             return None
         local = timezone.localtime(moment)
         today = local.date()
