@@ -13,10 +13,10 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
-from django.urls import reverse
 
+from coordinators.choices import DistrictChoice
+from coordinators.links import UrlPattern
 from coordinators.models import LifeScene, Resource, ResourceCategory
-from districts.models import District
 from salons.models import Salon, SalonStatus
 from shakyo_portal.core.links import map_url
 
@@ -30,6 +30,16 @@ SALON_SCENE = "ibasho"
 HEALTH_SCENE = "kenko"
 HEALTH_ACTIVITIES = ("taiso", "hyakusai-taiso")
 ENTRIES_PER_PAGE = 20
+# A resource's columns that its entry in the list reads (resource_entry).
+ENTRY_FIELDS = (
+    "name",
+    "formality",
+    "summary",
+    "schedule",
+    "address",
+    "latitude",
+    "longitude",
+)
 # The map shows at most this many markers; past it a list serves better anyway.
 MAX_MAP_POINTS = 1000
 
@@ -70,7 +80,7 @@ class Filters:
 
     categories: frozenset[str] = frozenset()
     scenes: frozenset[str] = frozenset()
-    district: District | None = None
+    district: DistrictChoice | None = None
 
     def resources(self):
         resources = public_resources()
@@ -110,7 +120,7 @@ def serves(district) -> Q:
     """What a resident of `district` can use: resources of the whole city, and
     resources and salons of the district and its sub-districts and, for a
     sub-district, of its parent (a salon's district is never empty)."""
-    condition = Q(district__isnull=True) | Q(district=district) | Q(district__parent=district)
+    condition = Q(district__isnull=True) | Q(district=district.pk) | Q(district__parent=district.pk)
     if district.parent_id is not None:
         condition |= Q(district=district.parent_id)
     return condition
@@ -184,6 +194,8 @@ def entries(keys, vocabulary: Vocabulary) -> list[Entry]:
         resources = (
             Resource.objects.filter(pk__in=wanted[RESOURCE])
             .select_related("category", "district")
+            # What a card shows: not the descriptions, contacts and help texts of its page.
+            .only(*ENTRY_FIELDS, "category__name", "district__name")
             .prefetch_related(Prefetch("life_scenes", to_attr="scene_list"))
         )
         found |= {(RESOURCE, r.pk): resource_entry(r) for r in resources}
@@ -262,12 +274,15 @@ def map_points(filters: Filters, vocabulary: Vocabulary) -> dict:
             all=True,
         )
     rows = list(resources.order_by("reading", "kind", "pk")[: MAX_MAP_POINTS + 1])
-    urls = {RESOURCE: "resources:detail", SALON: "salons:detail"}
+    urls = {
+        RESOURCE: UrlPattern("resources:detail", "pk"),
+        SALON: UrlPattern("salons:detail", "pk"),
+    }
     points = [
         {
             "name": name,
             "category": category,
-            "url": reverse(urls[kind], kwargs={"pk": pk}),
+            "url": urls[kind](pk),
             "lat": float(latitude),
             "lng": float(longitude),
         }

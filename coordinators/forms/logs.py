@@ -8,6 +8,7 @@ is an error shown beside its field, and the other conditions still apply.
 
 from django import forms
 
+from coordinators.forms.widgets import ListSelect
 from coordinators.models import MAX_COUNT, ActivityLog, ActivityLogPhoto, Coordinator, LogKind
 from districts.forms import district_choices
 from shakyo_portal.core.fields import CountField, LenientTimeField
@@ -23,6 +24,7 @@ class ReportFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label="活動の種類",
         required=False,
+        widget=ListSelect,
         choices=[("", "すべての種類"), *LogKind.choices],
         error_messages={
             "invalid_choice": "その活動の種類はありません。一覧から選び直してください。"
@@ -31,6 +33,7 @@ class ReportFilterForm(forms.Form):
     district = forms.ChoiceField(
         label="地区",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "指定された地区は見つかりませんでした。一覧から選び直してください。"
         },
@@ -38,6 +41,7 @@ class ReportFilterForm(forms.Form):
     area = forms.ChoiceField(
         label="日常生活圏域",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "指定された圏域は見つかりませんでした。一覧から選び直してください。"
         },
@@ -45,6 +49,7 @@ class ReportFilterForm(forms.Form):
     year = forms.ChoiceField(
         label="年度",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "その年度の活動報告はありません。一覧から選び直してください。"
         },
@@ -52,6 +57,7 @@ class ReportFilterForm(forms.Form):
     coordinator = forms.ChoiceField(
         label="コーディネーター",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": (
                 "指定されたコーディネーターは見つかりませんでした。一覧から選び直してください。"
@@ -79,13 +85,13 @@ class ReportFilterForm(forms.Form):
         if data.get("kind"):
             reports = reports.filter(kind=data["kind"])
         if data.get("district"):
-            reports = reports.in_district(self.districts[data["district"]])
+            reports = reports.in_district(self.districts[data["district"]].pk)
         if data.get("area"):
-            reports = reports.in_life_area(self.life_areas[data["area"]])
+            reports = reports.in_life_area(self.life_areas[data["area"]].pk)
         if data.get("year"):
             reports = reports.for_fiscal_year(int(data["year"]))
         if data.get("coordinator"):
-            reports = reports.filter(coordinator=self.coordinators[data["coordinator"]])
+            reports = reports.filter(coordinator=self.coordinators[data["coordinator"]].pk)
         return reports
 
     def active_filters(self) -> list[str]:

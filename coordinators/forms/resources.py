@@ -9,6 +9,7 @@ conditions still apply.
 from django import forms
 
 from coordinators.directory import Filters
+from coordinators.forms.widgets import ListSelect
 from coordinators.models import Resource
 from districts.forms import district_choices
 
@@ -30,6 +31,7 @@ class ResourceFilterForm(forms.Form):
         label="地区",
         required=False,
         help_text="市全域で利用できるものも一緒に表示します。",
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "指定された地区は見つかりませんでした。一覧から選び直してください。"
         },

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Count, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -88,7 +88,11 @@ class CoordinatorQuerySet(models.QuerySet):
             .prefetch_related(
                 Prefetch(
                     "districts",
-                    queryset=District.objects.public().select_related("parent"),
+                    # What a link to each needs: its URL name and its name (with its
+                    # parent's, for a sub-district).
+                    queryset=District.objects.public()
+                    .select_related("parent")
+                    .only("slug", "name", "parent__name"),
                     to_attr="public_districts",
                 ),
                 Prefetch(
@@ -232,13 +236,29 @@ class ActivityLogQuerySet(models.QuerySet):
     def fiscal_years(self) -> list[int]:
         """The 年度 these logs fall in, newest first.
 
-        One aggregate query (the first and last day): the years between are listed
-        even when one had no log, which a page then says plainly.
+        One query (the first and last day): the years between are listed even when
+        one had no log, which a page then says plainly.
         """
-        bounds = self.aggregate(first=Min("date"), last=Max("date"))
-        if bounds["first"] is None:
+        bounds = self.date_bounds()
+        if bounds is None:
             return []
-        return list(range(fiscal_year(bounds["last"]), fiscal_year(bounds["first"]) - 1, -1))
+        first, last = bounds
+        return list(range(fiscal_year(last), fiscal_year(first) - 1, -1))
+
+    def date_bounds(self) -> tuple[date, date] | None:
+        """The first and the last date of these logs, or None: one query.
+
+        Each is the first row of an ordered subquery, which an index on the date
+        answers from its ends; MIN and MAX over a join (published() has one) would
+        read every log. The outer query reads one row of the table only to carry them.
+        """
+        first = self.order_by("date").values("date")[:1]
+        last = self.order_by("-date").values("date")[:1]
+        rows = ActivityLog._base_manager.order_by().values_list(Subquery(first), Subquery(last))[:1]
+        for first_date, last_date in rows:
+            if first_date is not None:
+                return first_date, last_date
+        return None
 
     def in_district(self, district):
         """Logs for `district` or one of its sub-districts."""
@@ -344,7 +364,37 @@ class ActivityLog(models.Model):
         verbose_name = "活動記録"
         verbose_name_plural = "活動記録"
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["visibility", "-date"])]
+        indexes = [
+            # The public pages read only published logs, newest first (the reports
+            # list and its pages, feeds, the sitemap), and count them.
+            models.Index(
+                fields=["-date", "-id"],
+                condition=Q(visibility=Visibility.PUBLISHED),
+                name="activitylog_published_idx",
+            ),
+            # One coordinator's published reports: their count on /coordinators/,
+            # whether they have any (the reports filter), their list.
+            models.Index(
+                fields=["coordinator", "-date", "-id"],
+                condition=Q(visibility=Visibility.PUBLISHED),
+                name="activitylog_published_by_idx",
+            ),
+            # 見える化 counts every log of a 年度 by kind and place, and finds the
+            # first and last date. Every column it counts is in the index, so
+            # PostgreSQL answers from the index alone, without reading the logs.
+            models.Index(
+                fields=[
+                    "date",
+                    "kind",
+                    "district",
+                    "life_area",
+                    "consultations",
+                    "referrals",
+                    "participants",
+                ],
+                name="activitylog_date_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True)

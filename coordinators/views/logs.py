@@ -12,10 +12,11 @@ from django.views.decorators.http import require_safe
 
 from coordinators import insights as tallies
 from coordinators.charts import Series, bar_chart
+from coordinators.choices import public_districts
 from coordinators.forms.logs import ReportFilterForm, YearForm
+from coordinators.links import UrlPattern
 from coordinators.models import ActivityLog, Coordinator, Resource, Visibility
 from councils.models import LifeArea
-from districts.models import District
 from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
 
 COORDINATORS_PER_PAGE = 30
@@ -32,6 +33,13 @@ def coordinator_list(request):
     page = Paginator(Coordinator.objects.for_index(), COORDINATORS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # A page names about a hundred districts: their links are written around one reverse().
+    district_url = UrlPattern("districts:detail", "slug")
+    for coordinator in page.object_list:
+        coordinator.district_links = [
+            (district_url(district.slug), district.title_name)
+            for district in coordinator.public_districts
+        ]
     # Most coordinators share one office: its details are shown once, below them all.
     offices = list({c.office.pk: c.office for c in page.object_list if c.office}.values())
     return render(
@@ -57,22 +65,27 @@ def report_list(request):
     """
     form = ReportFilterForm(
         request.GET,
-        districts=list(District.objects.public()),
-        life_areas=list(LifeArea.objects.all()),
+        districts=public_districts(),
+        life_areas=list(LifeArea.objects.only("pk", "slug", "name")),
         coordinators=list(
-            Coordinator.objects.filter(is_public=True).filter(
+            Coordinator.objects.filter(is_public=True)
+            .filter(
                 Exists(
                     ActivityLog.objects.filter(
                         coordinator=OuterRef("pk"), visibility=Visibility.PUBLISHED
                     )
                 )
             )
+            .only("pk", "display_name")
         ),
         years=ActivityLog.objects.published().fiscal_years(),
     )
     form.is_valid()
-    reports = form.filter(ActivityLog.objects.for_report_list())
-    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    # The pages are counted and cut from the reports' keys alone; only the page's
+    # rows are then read whole, so page 50 sorts dates and ids, not 1,000 reports.
+    keys = form.filter(ActivityLog.objects.published()).values_list("pk", flat=True)
+    page = Paginator(keys, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(ActivityLog.objects.for_report_list().filter(pk__in=page.object_list))
     return render(
         request,
         "coordinators/report_list.html",

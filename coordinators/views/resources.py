@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from coordinators.choices import public_districts
 from coordinators.directory import (
     ENTRIES_PER_PAGE,
     Vocabulary,
@@ -21,16 +22,13 @@ from coordinators.directory import (
     resource_for_page,
 )
 from coordinators.forms.resources import ResourceFilterForm
-from districts.models import District
 from shakyo_portal.core.links import map_url, without
 
 
 def filter_form(request):
     """The search as sent; its choices cost three queries (categories, scenes, districts)."""
     vocabulary = Vocabulary.load()
-    form = ResourceFilterForm(
-        request.GET, vocabulary=vocabulary, districts=list(District.objects.public())
-    )
+    form = ResourceFilterForm(request.GET, vocabulary=vocabulary, districts=public_districts())
     form.is_valid()
     return form, vocabulary
 
