@@ -18,6 +18,7 @@ from councils.models import (
 )
 from shakyo_portal.core.fiscal import parse_fiscal_year
 from shakyo_portal.core.uploads import DOCUMENT, process_upload
+from shakyo_portal.core.widgets import ListSelect
 
 # --- public -------------------------------------------------------------------------
 
@@ -28,6 +29,7 @@ class CouncilFilterForm(forms.Form):
     district = forms.ChoiceField(
         label="お住まいの地区",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "その地区は見つかりませんでした。一覧から選んでください。"
         },

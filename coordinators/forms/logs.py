@@ -8,12 +8,12 @@ is an error shown beside its field, and the other conditions still apply.
 
 from django import forms
 
-from coordinators.forms.widgets import ListSelect
 from coordinators.models import MAX_COUNT, ActivityLog, ActivityLogPhoto, Coordinator, LogKind
 from districts.forms import district_choices
 from shakyo_portal.core.fields import CountField, LenientTimeField
 from shakyo_portal.core.fiscal import fiscal_year_label
 from shakyo_portal.core.uploads import PhotoField
+from shakyo_portal.core.widgets import ListSelect
 
 
 def year_choices(years: list[int]) -> list[tuple[str, str]]:

@@ -9,9 +9,9 @@ conditions still apply.
 from django import forms
 
 from coordinators.directory import Filters
-from coordinators.forms.widgets import ListSelect
 from coordinators.models import Resource
 from districts.forms import district_choices
+from shakyo_portal.core.widgets import ListSelect
 
 
 class ResourceFilterForm(forms.Form):

@@ -19,9 +19,9 @@ from django.utils.safestring import mark_safe
 
 from coordinators.choices import public_districts
 from coordinators.forms.logs import ReportFilterForm
-from coordinators.forms.widgets import ListSelect
 from coordinators.links import UrlPattern
 from coordinators.models import ActivityLog, LogKind
+from shakyo_portal.core.widgets import ListSelect
 from tests.coordinators.scenario import SHELL_QUERIES, add_photo
 from tests.factories import (
     ActivityLogFactory,

@@ -160,3 +160,28 @@ def test_query_count_does_not_grow(resident, world, shell_queries, django_assert
         assert resident.get(URL).status_code == 200
     with django_assert_max_num_queries(shell_queries + 5):
         resident.get(URL, {"district": "kiyone"})
+
+
+def test_the_district_chooser_is_djangos_select_written_in_one_loop(world):
+    # core.widgets.ListSelect writes the options itself, for speed; the
+    # markup must stay Django's own, with the choice kept and names escaped.
+    from django import forms
+
+    from councils.forms import CouncilFilterForm
+    from districts.models import District
+
+    DistrictFactory(name="<b>&amp;地区</b>", slug="amp")
+    districts = list(District.objects.public().top_level())
+    for data in [None, {"district": "kiyone"}, {"district": "amp"}, {"district": "nowhere"}]:
+        ours = CouncilFilterForm(data, districts=districts)
+        django = CouncilFilterForm(data, districts=districts)
+        django.fields["district"].widget = forms.Select(choices=django.fields["district"].choices)
+        assert ours.is_valid() == django.is_valid()
+        assert str(ours["district"]) == str(django["district"])
+        assert ours["district"].as_field_group() == django["district"].as_field_group()
+    assert "&lt;b&gt;&amp;amp;地区&lt;/b&gt;" in str(ours["district"])
+
+
+def test_the_cards_link_each_district_to_its_page(resident, world):
+    html = resident.get(URL).content.decode()
+    assert f'<a href="{world["kiyone"].get_absolute_url()}">清音' in html

@@ -1,13 +1,14 @@
-"""A <select> written in Python, for the filters' long lists.
+"""A <select> written in Python, for the public filters' long lists.
 
 Django draws a Select through one template for the select and one more (with
 its own include of the attributes) for each option: for the 360 districts of a
-large council that is about 12 ms a page, more than the rest of the form. This
+large council that is some 15 ms a page, more than the rest of the form. This
 widget writes the same markup as Django's templates (django/forms/widgets/
 select.html, select_option.html, attrs.html), character for character, from
 the same context, so labels, ids, aria-describedby and aria-invalid are as
-before (and each option's line break, which Django's option template ends
-with); tests/coordinators/test_widgets.py compares the two.
+before, and so is each option's line break, which Django's option template
+ends with. tests/salons/test_directory_speed.py and
+tests/coordinators/test_fixed_costs.py compare the two.
 """
 
 import html
