@@ -16,11 +16,10 @@ UID, once staff set its day; until then its page says what is known.
 
 from datetime import timedelta
 
-from icalendar import Event
 from icalendar.enums import CLASS, STATUS, TRANSP
 
-from councils.models import Meeting, MeetingFormat, MeetingStatus
-from shakyo_portal.core.calendars import calendar_bytes
+from councils.models import AgendaItem, Meeting, MeetingFormat, MeetingStatus
+from shakyo_portal.core.calendars import FeedEvent, feed_bytes, feed_event
 
 MARKS = {
     MeetingStatus.CANCELLED: "【中止】",
@@ -36,7 +35,25 @@ def summary(meeting: Meeting) -> str:
     return text
 
 
-def description(meeting: Meeting, url: str) -> str:
+def agenda_lines(meetings) -> dict[int, list[str]]:
+    """{meeting pk: its agenda as the description lists it}, in one query
+    (none for no meetings): plain rows, since only two texts of each are shown."""
+    ids = [meeting.pk for meeting in meetings]
+    lines: dict[int, list[str]] = {}
+    if not ids:
+        return lines
+    rows = (
+        AgendaItem.objects.filter(meeting__in=ids)
+        .order_by("display_order", "pk")
+        .values_list("meeting_id", "kind__name", "title")
+    )
+    for meeting_id, kind, title in rows:
+        line = f"・{kind}「{title}」" if kind is not None else f"・{title}"
+        lines.setdefault(meeting_id, []).append(line)
+    return lines
+
+
+def description(meeting: Meeting, url: str, agenda: list[str]) -> str:
     lines = []
     if meeting.status == MeetingStatus.CANCELLED:
         lines.append(f"この会議は中止になりました。{meeting.status_reason}".strip())
@@ -46,18 +63,14 @@ def description(meeting: Meeting, url: str) -> str:
             lines.append(f"延期後の日程: {meeting.replaced_by.when}")
     if meeting.replacement:
         lines.append(meeting.replacement)
-    agenda = list(meeting.agenda_items.all())
     if agenda:
         lines.append("議題:")
-        lines += [
-            f"・{item.kind.name}「{item.title}」" if item.kind else f"・{item.title}"
-            for item in agenda
-        ]
+        lines += agenda
     lines.append(f"詳しくは: {url}")
     return "\n".join(lines)
 
 
-def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
+def meeting_event(meeting: Meeting, *, host: str, url: str, agenda: list[str]) -> FeedEvent:
     start = meeting.starts()
     if start is None:
         # A meeting without a time is an all-day event; DTEND is exclusive.
@@ -65,7 +78,7 @@ def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
     else:
         end = meeting.ends()
     called_off = meeting.is_called_off
-    event = Event.new(
+    return feed_event(
         uid=f"council-meeting-{meeting.pk}@{host}",
         stamp=meeting.updated_at,
         created=meeting.created_at,
@@ -74,7 +87,7 @@ def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
         start=start,
         end=end,
         summary=summary(meeting),
-        description=description(meeting, url),
+        description=description(meeting, url, agenda),
         location=meeting.place_label or None,
         url=url,
         status=STATUS.CANCELLED if called_off else STATUS.CONFIRMED,
@@ -87,11 +100,15 @@ def meeting_event(meeting: Meeting, *, host: str, url: str) -> Event:
             else TRANSP.OPAQUE
         ),
     )
-    return event
 
 
 def meetings_calendar(meetings, *, key: str, name: str, about: str, host: str, url_for) -> bytes:
     """The feed as bytes. `key` names the feed for good (councils, council-<slug>);
     `url_for(meeting)` gives a meeting page's absolute URL."""
-    events = [meeting_event(meeting, host=host, url=url_for(meeting)) for meeting in meetings]
-    return calendar_bytes(events, source="councils", key=key, name=name, about=about, host=host)
+    meetings = list(meetings)
+    agenda = agenda_lines(meetings)
+    events = [
+        meeting_event(meeting, host=host, url=url_for(meeting), agenda=agenda.get(meeting.pk, []))
+        for meeting in meetings
+    ]
+    return feed_bytes(events, source="councils", key=key, name=name, about=about, host=host)

@@ -179,3 +179,27 @@ def test_query_count_does_not_grow(resident, db, django_assert_max_num_queries):
         assert len(read(resident, ALL).walk("VEVENT")) == 66
     with django_assert_max_num_queries(3):
         resident.get(f"/councils/{council.slug}/calendar.ics")
+
+
+def test_the_event_urls_are_the_meeting_pages_under_any_script_prefix(rf, db):
+    # The feed writes its URLs without reverse() for each meeting
+    # (councils.views.meeting_urls); they are the pages' absolute URLs all the same.
+    from django.urls import set_script_prefix
+
+    from councils.views import meeting_urls
+
+    meetings = [
+        MeetingFactory(council=CouncilFactory(slug="kiyone-2_b")),
+        MeetingFactory(council=CouncilFactory(slug="city")),
+    ]
+    try:
+        for prefix in ["/", "/portal/"]:
+            set_script_prefix(prefix)
+            request = rf.get("/councils/calendar.ics", secure=True)
+            url = meeting_urls(request)
+            for meeting in meetings:
+                expected = request.build_absolute_uri(meeting.get_absolute_url())
+                assert url(meeting) == expected
+                assert expected.startswith(f"https://testserver{prefix}councils/")
+    finally:
+        set_script_prefix("/")
