@@ -9,12 +9,11 @@ field; the other conditions still apply.
 import unicodedata
 
 from django import forms
-from django.db.models import Q
 
 from districts.forms import district_choices
 from salons.models import Salon
-from shakyo_portal.core.kana import to_hiragana
 from shakyo_portal.core.recurrence import Weekday
+from shakyo_portal.core.widgets import ListSelect
 
 # Readable in a shared URL: ?weekday=wed rather than ?weekday=2.
 WEEKDAY_SLUGS = {
@@ -56,6 +55,7 @@ class SalonFilterForm(forms.Form):
     district = forms.ChoiceField(
         label="地区",
         required=False,
+        widget=ListSelect,
         error_messages={
             "invalid_choice": "指定された地区は見つかりませんでした。一覧から選び直してください。"
         },
@@ -99,15 +99,9 @@ class SalonFilterForm(forms.Form):
     def filter(self, salons):
         """`salons` narrowed by every valid condition: AND between fields, OR within one."""
         for term in search_terms(self.value_of("q")):
-            salons = salons.filter(
-                Q(name__icontains=term)
-                | Q(reading__icontains=to_hiragana(term))
-                | Q(venue_name__icontains=term)
-                | Q(venue_address__icontains=term)
-                | Q(description__icontains=term)
-            )
+            salons = salons.mentioning(term)
         if district := self.selected_district():
-            salons = salons.in_district(district)
+            salons = salons.in_district(district.pk)
         if weekdays := self.value_of("weekday"):
             salons = salons.filter(weekday__in=[WEEKDAY_SLUGS[slug] for slug in weekdays])
         # Subqueries on the through tables rather than joins, so a salon matching

@@ -12,6 +12,7 @@ from django.urls import reverse
 from districts.models import District
 from salons.models.base import Schedule
 from shakyo_portal.core.fields import KanaReadingField, PhoneNumberField
+from shakyo_portal.core.searchtext import SearchText, as_reading
 
 
 class TargetGroup(models.Model):
@@ -64,6 +65,20 @@ class SalonQuerySet(models.QuerySet):
     def in_district(self, district):
         """A district's salons include those of its sub-districts."""
         return self.filter(Q(district=district) | Q(district__parent=district))
+
+    # What the /salons/ keyword finds, as the site search does (salons/portal.py):
+    # the name, the venue, its address and what the salon does, held folded in the
+    # table's search_text (salons/migrations/0004_search_text.py). Never the
+    # organiser's name or contact: a hit would reveal them.
+    SEARCH_TEXT = SearchText(title=("name",), text=("venue_name", "venue_address", "description"))
+
+    def mentioning(self, term: str):
+        """Salons whose name, venue, address or description has `term` in either
+        width (core/searchtext.py), or whose reading has it in either kana."""
+        condition = self.SEARCH_TEXT.contains(term)
+        if reading := as_reading(term):
+            condition |= Q(reading__contains=reading)
+        return self.filter(condition)
 
 
 class Salon(Schedule):

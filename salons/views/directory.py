@@ -42,7 +42,11 @@ def salon_list(request):
     today = timezone.localdate()
     form = SalonFilterForm(
         request.GET,
-        districts=list(District.objects.public()),
+        # Only what the choices and the chosen one's filter read, as plain rows:
+        # a large council has some hundreds of districts.
+        districts=list(
+            District.objects.public().values_list("pk", "name", "slug", "parent_id", named=True)
+        ),
         target_groups=list(TargetGroup.objects.all()),
         activity_types=list(SalonActivityType.objects.all()),
     )

@@ -1,8 +1,11 @@
-"""Phone numbers and postal codes as residents type them, made uniform.
+"""Phone numbers and postal codes as residents type them, made uniform; and
+text as searches compare it.
 
 People type these with full-width digits, whatever dash their input method
 offers and spaces or brackets between the groups; all of that is accepted and
 stored one way. Names are not touched here: they are kept exactly as typed.
+Searches compare a folded form (`search_form`) of the text and of the words
+typed, and store nothing folded in place of what was written.
 """
 
 import re
@@ -60,6 +63,16 @@ def normalize_postal_code(value: str) -> str:
     if match is None:
         raise ValidationError(POSTAL_CODE_MESSAGE, code="invalid_postal_code")
     return "-".join(match.groups())
+
+
+def search_form(text: str) -> str:
+    """ＮＰＯ法人 -> npo法人, ｻﾛﾝ -> サロン, １２ -> 12: NFKC, then lower case.
+
+    How a search compares text with the words typed, both folded the same way;
+    the database folds stored text the same (shakyo_portal/core/searchtext.py).
+    Only ever compared: never stored in place of a field, nor shown.
+    """
+    return unicodedata.normalize("NFKC", text).lower()
 
 
 def validate_phone(value: str) -> None:

@@ -9,7 +9,9 @@ the groups in their stated order, the terms marked in titles and snippets.
 Cost, whatever the data size: per kind one query for the rows shown with the
 count of all matches (plus one prefetch for a kind whose text lives in related
 rows, such as a district's activities); a kind's own pages, a COUNT and the
-page's rows.
+page's rows. On PostgreSQL a term of three characters or more is looked up in
+each table's trigram index; a shorter one, which no trigram holds, is looked
+for in the folded text of every row (core/searchtext.py).
 """
 
 import re
@@ -30,6 +32,7 @@ from django.views.decorators.http import require_safe
 from shakyo_portal.core import declarations
 from shakyo_portal.core.declarations.public import SearchKind
 from shakyo_portal.core.kana import to_hiragana
+from shakyo_portal.core.normalize import search_form
 
 MAX_TERMS = 5
 MAX_TERM_LENGTH = 50
@@ -93,15 +96,58 @@ def kinds_by_key() -> dict[str, SearchKind]:
 _HIRAGANA_TO_KATAKANA = str.maketrans({code: code + 0x60 for code in range(0x3041, 0x3097)})
 
 
+# Where stored text may hold a character that the search folds into another
+# (normalize.search_form): full-width and half-width forms, circled digits,
+# compatibility ideographs and radicals.
+_FOLDED_BLOCKS = ((0x2000, 0x33FF), (0xF900, 0xFAFF), (0xFE30, 0xFE6F), (0xFF00, 0xFFEF))
+_HALF_WIDTH_VOICING = "\uff9e\uff9f"  # ﾞ ﾟ, which fold with the kana before them
+
+
+@cache
+def _unfolded() -> dict[str, tuple[str, ...]]:
+    """{a folded character: the other characters and half-width kana pairs that
+    fold to it}: Ｎ and ｎ for n, ｻ for サ, ｶﾞ for ガ, ① and １ for 1."""
+    found = {}
+    for start, end in _FOLDED_BLOCKS:
+        for code in range(start, end + 1):
+            char = chr(code)
+            folded = search_form(char)
+            if len(folded) == 1 and folded != char:
+                found.setdefault(folded, set()).add(char)
+    for code in range(0xFF66, 0xFF9E):
+        for mark in _HALF_WIDTH_VOICING:
+            pair = chr(code) + mark
+            if len(folded := search_form(pair)) == 1:
+                found.setdefault(folded, set()).add(pair)
+    return {
+        char: tuple(sorted(forms, key=lambda form: (-len(form), form)))
+        for char, forms in found.items()
+    }
+
+
+def _as_written(term: str) -> str:
+    """A regular expression for `term` however the text wrote each character:
+    NPO also marks ＮＰＯ, サロン marks ｻﾛﾝ, as the search found them."""
+    parts = []
+    for char in term:
+        forms = _unfolded().get(search_form(char), ())
+        if forms:
+            parts.append("(?:" + "|".join(re.escape(form) for form in (*forms, char)) + ")")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
 def _pattern(terms) -> re.Pattern:
-    """Each term as typed, in hiragana and in katakana: さろん marks サロン, as it found it."""
+    """Each term as typed, in hiragana and in katakana, each in any width: さろん
+    marks サロン, NPO marks ＮＰＯ, as the search found them."""
     variants = set()
     for term in terms:
         hiragana = to_hiragana(term)
         variants |= {term, hiragana, hiragana.translate(_HIRAGANA_TO_KATAKANA)}
     # Longest first, so 敬老会 is marked whole where 敬老 is a term too.
     alternatives = sorted(variants, key=len, reverse=True)
-    return re.compile("|".join(re.escape(term) for term in alternatives), re.IGNORECASE)
+    return re.compile("|".join(_as_written(term) for term in alternatives), re.IGNORECASE)
 
 
 def highlight(text: str, pattern: re.Pattern) -> SafeString:

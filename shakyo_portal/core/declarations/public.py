@@ -5,31 +5,37 @@ A search kind searches only the public set its own app defines (`public()`,
 `listed()`, `published(now)`) and only fields those pages already show, so no
 result can hint at a staff note, a draft, a scheduled post or a name nobody
 consented to publish. Japanese has no spaces between words, so matching is by
-substring (`icontains`, which both SQLite and PostgreSQL answer for any
-script): 敬老会 is found in the middle of 「今年の敬老会は…」. Every term must
+substring: 敬老会 is found in the middle of 「今年の敬老会は…」. Every term must
 appear (AND), each in any of the kind's fields (OR); a reading also matches the
 term in hiragana, so サロン and さろん find the same names.
+
+Text is compared folded (NFKC, lower case) on both sides, so ＮＰＯ, ｻﾛﾝ and
+１２ find NPO, サロン and 12 and the other way round; what was typed is shown
+as typed. A kind's own fields are matched through its table's `search_text`
+(shakyo_portal/core/searchtext.py: on PostgreSQL a folded, trigram-indexed
+column), which holds the title fields among them, then the others, in the
+order `fields` names them; so does each Related model's, with its `fields`.
+Adding a field to a kind, or a kind, therefore comes with an AddSearchText
+migration for that table (tests/search/test_search_text.py says which).
+Fields through a relation (`district__name`) are folded as they are read,
+in a subquery on the related table.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from shakyo_portal.core.kana import to_hiragana
+from shakyo_portal.core.searchtext import SearchText, as_reading, text_contains
 
 
-def contains(name: str, term: str) -> Q:
-    """`name` contains `term`, ignoring case where the term has any.
-
-    Kanji and kana have no case, and PostgreSQL's icontains wraps every row's
-    text in UPPER(), which makes a scan of 40,000 reports about three times
-    slower; so a term without cased letters is matched as it is.
-    """
-    lookup = "icontains" if term.lower() != term.upper() else "contains"
-    return Q(**{f"{name}__{lookup}": term})
+def reading_contains(name: str, reading: str) -> Q:
+    """A reading field holds hiragana (KanaReadingField), which has no case nor
+    width to fold: the term in hiragana (as_reading) is matched as it is."""
+    return Q(**{f"{name}__contains": reading})
 
 
 def join_text(*parts: str) -> str:
@@ -48,6 +54,10 @@ class Related:
     model: type
     key: str
     fields: tuple[str, ...]
+
+    @property
+    def search_text(self) -> SearchText:
+        return SearchText(text=self.fields)
 
 
 @dataclass(frozen=True)
@@ -74,29 +84,58 @@ class SearchKind:
     snippet_text: Callable = lambda obj: ""
     list_url: Callable[[str], str] | None = None  # the kind's own list, searched
 
-    @property
+    @cached_property
     def model(self):
         return self.public(timezone.now()).model
 
+    @property
+    def search_text(self) -> SearchText:
+        """What the model's `search_text` holds: the kind's own fields, title ones first."""
+        own = [name for name in self.fields if "__" not in name]
+        return SearchText(
+            title=tuple(name for name in own if name in self.title_fields),
+            text=tuple(name for name in own if name not in self.title_fields),
+        )
+
+    def _through_relations(self, names, term: str) -> Q:
+        """`names` that reach another model (`district__name`), matched in a
+        subquery on that model's table per relation, so no join repeats a row."""
+        by_relation = {}
+        for name in names:
+            if "__" in name:
+                relation, rest = name.split("__", 1)
+                by_relation.setdefault(relation, []).append(rest)
+        condition = Q()
+        for relation, rest in by_relation.items():
+            related_model = self.model._meta.get_field(relation).related_model
+            matching = related_model._base_manager.filter(text_contains(rest, term))
+            condition |= Q(**{f"{relation}__in": matching.values("pk")})
+        return condition
+
     def condition(self, term: str) -> Q:
         """Rows where `term` appears in any of the kind's fields."""
-        condition = Q()
-        for name in self.fields:
-            condition |= contains(name, term)
-        reading = to_hiragana(term)
-        for name in self.reading_fields:
-            condition |= contains(name, reading)
+        condition = self.search_text.contains(term) | self._through_relations(self.fields, term)
+        if reading := as_reading(term):
+            for name in self.reading_fields:
+                condition |= reading_contains(name, reading)
         for related in self.related:
-            matching = Q()
-            for name in related.fields:
-                matching |= contains(name, term)
-            condition |= Q(pk__in=related.model.objects.filter(matching).values(related.key))
+            matching = related.model.objects.filter(related.search_text.contains(term))
+            condition |= Q(pk__in=matching.values(related.key))
         return condition
 
     def title_condition(self, term: str) -> Q:
         condition = Q()
+        if self.search_text.title:
+            condition |= self.search_text.title_contains(term)
+        reading = as_reading(term)
         for name in self.title_fields:
-            condition |= contains(name, to_hiragana(term) if name in self.reading_fields else term)
+            if name in self.reading_fields:
+                if reading:
+                    condition |= reading_contains(name, reading)
+            elif "__" in name:
+                condition |= self._through_relations([name], term)
+            elif name not in self.fields:
+                condition |= text_contains([name], term)
         return condition
 
     def matching(self, terms, now: datetime) -> QuerySet:
