@@ -104,7 +104,10 @@ class CouncilQuerySet(models.QuerySet):
         """Layer-2 councils whose life area takes in `district` (or, for a
         sub-district, its parent district, which is what areas list)."""
         ids = [district.pk] if district.parent_id is None else [district.pk, district.parent_id]
-        return self.filter(layer=Layer.AREA, life_area__districts__in=ids).distinct()
+        # A subquery rather than a join: a join repeats a council for each of its
+        # districts, and the DISTINCT that undid it sorted every column.
+        areas = LifeArea.objects.filter(districts__in=ids)
+        return self.filter(layer=Layer.AREA, life_area__in=areas)
 
     def with_upcoming(self, shown=UPCOMING_SHOWN):
         """One query more: each council's next `shown` meetings that are not
@@ -120,14 +123,15 @@ class CouncilQuerySet(models.QuerySet):
 
     def for_index(self):
         """/councils/: 3 queries (councils with their area and office; the areas'
-        public districts; each council's next meetings)."""
+        public districts, only what a card shows of them; each council's next
+        meetings)."""
         return (
             self.public()
             .select_related("life_area", "office")
             .prefetch_related(
                 Prefetch(
                     "life_area__districts",
-                    queryset=District.objects.public(),
+                    queryset=District.objects.public().only("name", "reading", "slug").with_urls(),
                     to_attr="public_districts",
                 )
             )
@@ -572,6 +576,25 @@ class MeetingStatus(models.TextChoices):
 # keeps recent meetings for a while; the cap keeps the file small.
 FEED_PAST_DAYS = 60
 FEED_MAX_EVENTS = 200
+# A meeting's fields that its calendar event shows (councils/feeds.py).
+FEED_FIELDS = (
+    "council",
+    "number",
+    "title",
+    "held_on",
+    "held_on_precision",
+    "starts_at",
+    "ends_at",
+    "format",
+    "place",
+    "status",
+    "status_reason",
+    "replacement",
+    "replaced_by",
+    "created_at",
+    "updated_at",
+    "sequence",
+)
 
 
 def not_over(today: date) -> Q:
@@ -606,11 +629,23 @@ class MeetingQuerySet(models.QuerySet):
             self.public()
             .select_related("council__life_area", "replaced_by__council")
             .prefetch_related(
-                Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("kind")),
-                "materials",
+                # In staff's order: the models' own orders begin with the
+                # meeting, which would join its table to sort by a constant.
+                Prefetch(
+                    "agenda_items",
+                    queryset=AgendaItem.objects.select_related("kind").order_by(
+                        "display_order", "pk"
+                    ),
+                ),
+                Prefetch(
+                    "materials",
+                    queryset=MeetingMaterial.objects.order_by("display_order", "pk"),
+                ),
                 Prefetch(
                     "participants",
-                    queryset=MeetingParticipant.objects.select_related("member"),
+                    queryset=MeetingParticipant.objects.select_related("member").order_by(
+                        "display_order", "pk"
+                    ),
                 ),
                 Prefetch(
                     "replaces",
@@ -620,8 +655,9 @@ class MeetingQuerySet(models.QuerySet):
         )
 
     def for_feed(self, today: date | None = None):
-        """The calendar feed: 2 queries (meetings with their council and the
-        meeting each was postponed to; agenda with its kinds).
+        """The calendar feed: 1 query (meetings with their council and the
+        meeting each was postponed to), reading only what an event shows, so
+        never the staff notes; councils/feeds.py reads their agenda in one more.
 
         Only meetings whose day is known: a calendar event has a day, and one
         known only to its month or 年度 would stand in people's calendars on a
@@ -632,8 +668,16 @@ class MeetingQuerySet(models.QuerySet):
             .filter(held_on_precision=DatePrecision.DAY)
             .filter(held_on__gte=today - timedelta(days=FEED_PAST_DAYS))
             .select_related("council", "replaced_by")
-            .prefetch_related(
-                Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("kind"))
+            .only(
+                *FEED_FIELDS,
+                "council__name",
+                "council__nickname",
+                "council__slug",
+                # What "延期後の日程" says of the meeting it moved to.
+                "replaced_by__held_on",
+                "replaced_by__held_on_precision",
+                "replaced_by__starts_at",
+                "replaced_by__ends_at",
             )
             .order_by("held_on", "starts_at", "pk")[:FEED_MAX_EVENTS]
         )
@@ -730,6 +774,9 @@ class Meeting(CalendarSequence):
         verbose_name = "会議"
         verbose_name_plural = "会議"
         ordering = ["-held_on", "-starts_at", "-pk"]
+        # The calendar feed reads the meetings from a day on: without this it
+        # reads every meeting ever held, a list that grows each year.
+        indexes = [models.Index(fields=["held_on"], name="councils_meeting_held_on")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__isnull=True)

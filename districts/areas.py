@@ -10,6 +10,7 @@ Text is NFKC-normalised first, as the site search does with what it is given
 (shakyo_portal/public/search.py), so １０００ and 1000 read alike.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -84,7 +85,15 @@ OTHER = ("other", "その他", "")
 _GYO_OF = {kana: gyo for gyo in GYO for kana in gyo[2]}
 
 
+@functools.lru_cache(maxsize=8192)
+def sort_key(reading: str) -> tuple[str, str]:
+    """reading_sort_key(reading), worked out once per reading in a process: the
+    50音 lists (districts, 町名, 福祉委員) sort the same readings on every request,
+    some thousands of them at a large council's size."""
+    return reading_sort_key(reading)
+
+
 def gyo_of(reading: str) -> tuple[str, str, str]:
     """The 行 a reading files under: ぎおん -> か行; a reading without kana -> その他."""
-    primary = reading_sort_key(reading)[0].strip()
+    primary = sort_key(reading)[0].strip()
     return _GYO_OF.get(primary[:1], OTHER)

@@ -1,11 +1,15 @@
 """地区社協 (district councils), what they do, who they are made of, and their 福祉委員."""
 
-from datetime import date
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Now
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Now
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +19,30 @@ from shakyo_portal.core.models import Office
 
 # Paths under /districts/ that are pages, not district slugs.
 RESERVED_SLUGS = {"activities", "areas"}
+# What the <slug:> path converter takes, and reverse() puts in a URL as it is.
+_URL_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def detail_urls() -> Callable[[str], str]:
+    """slug -> that district's page URL, as get_absolute_url() gives it, for a page
+    linking some hundreds of districts: reverse() costs some 15 µs a call, so it
+    runs once here and each slug takes the place of the one it was given. Any
+    other slug goes through reverse() itself."""
+    head, tail = reverse("districts:detail", kwargs={"slug": "slug"}).rsplit("slug", 1)
+
+    def url(slug: str) -> str:
+        if _URL_SLUG.fullmatch(slug):
+            return f"{head}{slug}{tail}"
+        return reverse("districts:detail", kwargs={"slug": slug})
+
+    return url
+
+
+def place_name(name: str, parent_name: str | None) -> str:
+    """三須地区, or 清音第1小地区（清音地区） for a sub-district of 清音."""
+    if parent_name is None:
+        return f"{name}地区"
+    return f"{name}（{parent_name}地区）"
 
 
 class ActivityTypeQuerySet(models.QuerySet):
@@ -57,7 +85,23 @@ class MemberCategory(models.Model):
         return self.name
 
 
+class WithUrlIterable(ModelIterable):
+    """Districts each with `url`, their page's, from detail_urls()."""
+
+    def __iter__(self):
+        url = detail_urls()
+        for district in super().__iter__():
+            district.url = url(district.slug)
+            yield district
+
+
 class DistrictQuerySet(models.QuerySet):
+    def with_urls(self):
+        """Each district with `url`, for a page that links many (detail_urls)."""
+        clone = self._chain()
+        clone._iterable_class = WithUrlIterable
+        return clone
+
     def public(self):
         # A sub-district is public only while its parent is.
         return self.filter(is_public=True).filter(
@@ -68,13 +112,25 @@ class DistrictQuerySet(models.QuerySet):
         return self.filter(parent__isnull=True)
 
     def for_index(self):
-        """The /districts/ list: 2 queries (districts, their public sub-districts)."""
+        """The /districts/ list: 1 query, each district with its `url`, only what
+        its card shows and how many public sub-districts it has
+        (public_child_count: a sub-district of a public district is public
+        while it is marked so)."""
+        public_children = (
+            District.objects.filter(parent=OuterRef("pk"), is_public=True)
+            .order_by()
+            .values("parent")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
         return (
             self.public()
             .top_level()
-            .prefetch_related(
-                Prefetch("children", queryset=District.objects.public(), to_attr="public_children")
-            )
+            .only("name", "reading", "slug", "summary", "display_order", "updated_at")
+            # A subquery, not a join and GROUP BY: the page's count stays a
+            # plain count, and the order the model's.
+            .annotate(public_child_count=Coalesce(Subquery(public_children), 0))
+            .with_urls()
         )
 
     def for_detail(self):
@@ -92,16 +148,18 @@ class DistrictQuerySet(models.QuerySet):
         )
 
     def for_matrix(self, activity_type=None):
-        """The districts × activity types table: 2 queries (districts, activities).
+        """The rows of the districts × activity types table, each district with
+        its `url` and only what a row shows; Activity.objects.names_by() gives
+        what they run.
 
-        Given a type, only the districts that run it, with only those activities.
+        Given a type, only the districts that run it.
         """
-        activities = Activity.objects.only("pk", "district_id", "activity_type_id", "name")
-        districts = self.public().top_level()
+        districts = self.public().top_level().only("name", "reading", "slug", "updated_at")
         if activity_type is not None:
-            activities = activities.filter(activity_type=activity_type)
-            districts = districts.filter(pk__in=activities.values("district_id"))
-        return districts.prefetch_related(Prefetch("activities", queryset=activities))
+            districts = districts.filter(
+                pk__in=Activity.objects.filter(activity_type=activity_type).values("district_id")
+            )
+        return districts.with_urls()
 
 
 class District(models.Model):
@@ -194,9 +252,7 @@ class District(models.Model):
     @property
     def place_name(self) -> str:
         """How the 町名 index and search name it: 三須地区, or 清音第1小地区（清音地区）."""
-        if self.parent_id is None:
-            return f"{self.name}地区"
-        return f"{self.name}（{self.parent.name}地区）"
+        return place_name(self.name, self.parent.name if self.parent_id is not None else None)
 
     @property
     def contact_office(self):
@@ -222,10 +278,41 @@ class DistrictAreaQuerySet(models.QuerySet):
             "display_order", "reading", "pk"
         )
 
-    def for_index(self):
-        """The /districts/areas/ index: one query, each area with its district and
-        the district's parent (a sub-district is named with it)."""
-        return self.public().select_related("district", "district__parent")
+    def for_index(self) -> list["IndexedArea"]:
+        """The /districts/areas/ index: one query, each area with what the index
+        shows of its district and the district's parent (a sub-district is named
+        with it). Plain rows: a large city has thousands of 町名, and each would
+        otherwise be three model instances."""
+        url = detail_urls()
+        rows = self.public().values_list(
+            "pk",
+            "name",
+            "reading",
+            "note",
+            "district__display_order",
+            "district__updated_at",
+            "district__name",
+            "district__parent__name",
+            "district__slug",
+        )
+        return [
+            IndexedArea(*row[:6], place_name=place_name(row[6], row[7]), url=url(row[8]))
+            for row in rows
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedArea:
+    """A 町名 in the /districts/areas/ index, with its district's name and page."""
+
+    pk: int
+    name: str
+    reading: str
+    note: str
+    district_order: int
+    district_updated_at: datetime
+    place_name: str
+    url: str
 
 
 class DistrictArea(models.Model):
@@ -317,6 +404,22 @@ class DistrictArea(models.Model):
         District.objects.filter(pk=self.district_id).update(updated_at=timezone.now())
 
 
+class ActivityQuerySet(models.QuerySet):
+    def names_by(self, districts) -> dict[tuple[int, int], list[str]]:
+        """{(district pk, activity type pk): the names of what the district runs
+        of that type, in staff's order}: one query of plain rows, however many
+        districts and activities (the activity matrix)."""
+        rows = (
+            self.filter(district__in=[district.pk for district in districts])
+            .order_by("display_order", "pk")
+            .values_list("district_id", "activity_type_id", "name")
+        )
+        names: dict[tuple[int, int], list[str]] = {}
+        for district_id, type_id, name in rows:
+            names.setdefault((district_id, type_id), []).append(name)
+        return names
+
+
 class Activity(models.Model):
     district = models.ForeignKey(
         District, verbose_name="地区社協", on_delete=models.CASCADE, related_name="activities"
@@ -330,6 +433,8 @@ class Activity(models.Model):
     description = models.TextField("内容", blank=True)
     season = models.CharField("時期", max_length=50, blank=True, help_text="例: 9月、通年")
     display_order = models.PositiveIntegerField("表示順", default=0)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = "地区の活動"

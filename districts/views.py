@@ -1,9 +1,14 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from districts.areas import GYO, gyo_of
-from districts.models import ActivityType, District, DistrictArea, WelfareCommitteeMember
-from shakyo_portal.core.kana import reading_sort_key
+from districts.areas import GYO, gyo_of, sort_key
+from districts.models import (
+    Activity,
+    ActivityType,
+    District,
+    DistrictArea,
+    WelfareCommitteeMember,
+)
 
 DISTRICTS_PER_PAGE = 50
 MEMBERS_PER_PAGE = 30
@@ -16,17 +21,18 @@ def district_list(request):
     if by_reading:
         # The database cannot sort in 50音 order (が after か, not after き),
         # so this one order is done here; it reads every public district once.
-        districts = sorted(districts, key=lambda d: reading_sort_key(d.reading))
+        districts = sorted(districts, key=lambda d: sort_key(d.reading))
     page = Paginator(districts, DISTRICTS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = WelfareCommitteeMember.objects.count_by_district(page.object_list)
+    shown = list(page.object_list)
+    counts = WelfareCommitteeMember.objects.count_by_district(shown)
     return render(
         request,
         "districts/district_list.html",
         {
             "page": page,
             "by_reading": by_reading,
-            "districts": [(d, counts.get(d.pk, 0)) for d in page.object_list],
-            "page_updated": _latest(page.object_list),
+            "districts": [(d, counts.get(d.pk, 0)) for d in shown],
+            "page_updated": _latest(shown),
         },
     )
 
@@ -34,12 +40,15 @@ def district_list(request):
 def district_detail(request, slug):
     district = get_object_or_404(District.objects.for_detail(), slug=slug)
     members = WelfareCommitteeMember.objects.filter(district=district).current()
+    # Ordered by reading here too, not by the model's order, which begins with
+    # the district and would join its table to sort by a constant.
     published = Paginator(
-        sorted(members.published(), key=lambda m: reading_sort_key(m.reading)), MEMBERS_PER_PAGE
+        sorted(members.published().order_by("reading", "pk"), key=lambda m: sort_key(m.reading)),
+        MEMBERS_PER_PAGE,
     )
     areas = sorted(
         DistrictArea.objects.for_district_page(district),
-        key=lambda a: (a.display_order, reading_sort_key(a.reading), a.note, a.pk),
+        key=lambda a: (a.display_order, sort_key(a.reading), a.note, a.pk),
     )
     # A parent's page lists its own areas, then each sub-district's under its name.
     own = [area for area in areas if area.district_id == district.pk]
@@ -72,15 +81,19 @@ def activity_matrix(request):
     page = Paginator(District.objects.for_matrix(selected), DISTRICTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    rows = []
-    for district in page.object_list:
-        by_type = {}
-        for activity in district.activities.all():
-            by_type.setdefault(activity.activity_type_id, []).append(activity.name)
-        if selected is not None:
-            rows.append((district, by_type.get(selected.pk, [])))
-        else:
-            rows.append((district, [by_type.get(t.pk, []) for t in activity_types]))
+    activities = Activity.objects.all()
+    if selected is not None:
+        activities = activities.filter(activity_type=selected)
+    names = activities.names_by(page.object_list)
+    # Each cell's names joined here, once, rather than by a filter in each of
+    # the table's cells ("、" needs no escaping, so the page is the same).
+    if selected is not None:
+        rows = [(d, "、".join(names.get((d.pk, selected.pk), []))) for d in page.object_list]
+    else:
+        rows = [
+            (d, ["、".join(names.get((d.pk, t.pk), [])) for t in activity_types])
+            for d in page.object_list
+        ]
     return render(
         request,
         "districts/activity_matrix.html",
@@ -100,13 +113,7 @@ def area_index(request):
     since the database cannot sort in 50音 order (see district_list)."""
     areas = sorted(
         DistrictArea.objects.for_index(),
-        key=lambda a: (
-            reading_sort_key(a.reading),
-            a.name,
-            a.district.display_order,
-            a.note,
-            a.pk,
-        ),
+        key=lambda a: (sort_key(a.reading), a.name, a.district_order, a.note, a.pk),
     )
     grouped = {}
     for area in areas:
@@ -119,7 +126,7 @@ def area_index(request):
             "groups": groups,
             "jump": [(gyo, gyo in grouped) for gyo in GYO],
             "area_count": len(areas),
-            "page_updated": _latest(area.district for area in areas),
+            "page_updated": max((area.district_updated_at for area in areas), default=None),
         },
     )
 

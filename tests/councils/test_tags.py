@@ -50,3 +50,24 @@ def test_lists_each_councils_next_planned_meeting_as_the_council_list_does(
 
 def test_says_so_when_nothing_is_planned(db):
     assert "予定している協議体の会議はありません。" in render()
+
+
+def test_the_home_page_section_costs_two_queries_however_many_councils_and_meetings(
+    db, django_assert_num_queries
+):
+    today = timezone.localdate()
+
+    def make(n):
+        for i in range(n):
+            council = CouncilFactory()
+            for days in (1, 30, 60, 90, -10):
+                MeetingFactory(council=council, held_on=today + datetime.timedelta(days=days + i))
+
+    make(2)
+    # the councils with their offices, then their next meetings
+    with django_assert_num_queries(2):
+        render()
+    make(25)
+    with django_assert_num_queries(2):
+        html = render()
+    assert html.count("<li>") == 5
