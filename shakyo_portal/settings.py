@@ -149,7 +149,8 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, keeping its client objects (shakyo_portal/core/rediscache.py).
+            "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
             "LOCATION": CACHE_URL,
             # A Redis that stops answering costs a request half a second once,
             # then is skipped for a while (core.cacheversions, core.ratelimit).

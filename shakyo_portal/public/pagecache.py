@@ -29,7 +29,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
@@ -67,8 +67,10 @@ def entry_key(request) -> str:
     return ENTRY_PREFIX + hashlib.sha256(raw.encode()).hexdigest() + ":"
 
 
-def _admin_prefix() -> str:
-    return reverse("admin:index")
+@functools.cache
+def _admin_path() -> str:
+    """/admin/ as request.path_info has it (without a script prefix), found once."""
+    return "/" + reverse("admin:index")[len(get_script_prefix()) :]
 
 
 def anonymous_read(request) -> bool:
@@ -80,7 +82,7 @@ def anonymous_read(request) -> bool:
         # A message waits for this reader (kept in a cookie when there is no session).
         and "messages" not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
-        and not request.path.startswith(_admin_prefix())
+        and not request.path_info.startswith(_admin_path())
     )
 
 
@@ -125,38 +127,42 @@ def make_entries(response, versions, previous, started) -> dict[str, dict]:
             encoded = compression.encode(body, coding, kept=True)
             if len(encoded) < len(body):
                 bodies[coding] = encoded
+    # Every header is worked out here, once, so a hit only copies them.
+    kept = HttpResponse(status=response.status_code)
+    for name, value in response.items():
+        if name.lower() not in NOT_KEPT:
+            kept[name] = value
+    if len(bodies) > 1:
+        kept["Vary"] = "Accept-Encoding"
+    kept["ETag"] = f'W/"{etag}"'
+    kept["Last-Modified"] = http_date(last_modified)
+    # The page differs by the display cookies and no Vary: Cookie is sent, so
+    # no shared cache may keep it; a browser asks again each time and gets a 304.
+    patch_cache_control(kept, private=True, no_cache=True)
     common = {
         # The minute the build started in: rows read then, clock read then.
         "minute": minute(started),
         "versions": versions,
         "status": response.status_code,
-        "headers": [(k, v) for k, v in response.items() if k.lower() not in NOT_KEPT],
         "etag": etag,
         "last_modified": last_modified,
-        "varies": len(bodies) > 1,
     }
     entries = {}
     for asked in CODINGS:
         coding = asked if asked in bodies else ""
-        entries[asked] = {**common, "coding": coding, "body": bodies[coding]}
+        headers = [*kept.items(), ("Content-Length", str(len(bodies[coding])))]
+        if coding:
+            headers.append(("Content-Encoding", coding))
+        entries[asked] = {**common, "headers": headers, "body": bodies[coding]}
     return entries
 
 
 def respond(request, entry, state: str) -> HttpResponse:
-    body = entry["body"]
-    response = HttpResponse(b"" if request.method == "HEAD" else body, status=entry["status"])
-    for name, value in entry["headers"]:
-        response[name] = value
-    response["Content-Length"] = str(len(body))
-    if entry["varies"]:
-        response["Vary"] = "Accept-Encoding"
-    if entry["coding"]:
-        response["Content-Encoding"] = entry["coding"]
-    response["ETag"] = f'W/"{entry["etag"]}"'
-    response["Last-Modified"] = http_date(entry["last_modified"])
-    # The page differs by the display cookies and no Vary: Cookie is sent, so
-    # no shared cache may keep it; a browser asks again each time and gets a 304.
-    patch_cache_control(response, private=True, no_cache=True)
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else entry["body"],
+        status=entry["status"],
+        headers=entry["headers"],
+    )
     response[HEADER] = state
     return response
 

@@ -14,7 +14,7 @@ from tests.factories import ActivityPlanFactory
 
 UNREACHABLE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6390/9",
     }
 }

@@ -52,7 +52,7 @@ def shared_cache(redis_prefix, settings):
     if redis_prefix:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": redis_prefix,
             }
@@ -274,7 +274,7 @@ def test_with_the_shared_cache_gone_pages_are_built_and_one_alert_is_logged(
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
             # Nothing listens here.
             "LOCATION": "redis://127.0.0.1:6390/9",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

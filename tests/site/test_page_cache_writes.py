@@ -92,7 +92,7 @@ def shared_cache(cache_backend, _fresh_cache, settings, monkeypatch):
     if cache_backend:
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": cache_backend,
             }

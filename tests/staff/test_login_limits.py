@@ -23,7 +23,7 @@ INDEX = reverse("admin:index")
 PAUSED = "いろいろな場所からのログインの失敗が続いているため"
 UNREACHABLE = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "shakyo_portal.core.rediscache.RedisCache",
         "LOCATION": "redis://127.0.0.1:6390/9",
     }
 }
