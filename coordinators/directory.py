@@ -15,10 +15,9 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef, Prefetch, Q, Value
 
 from coordinators.choices import DistrictChoice
-from coordinators.links import UrlPattern
 from coordinators.models import LifeScene, Resource, ResourceCategory
 from salons.models import Salon, SalonStatus
-from shakyo_portal.core.links import map_url
+from shakyo_portal.core.links import UrlPattern, map_url
 
 RESOURCE = "resource"
 SALON = "salon"

@@ -14,10 +14,10 @@ from coordinators import insights as tallies
 from coordinators.charts import Series, bar_chart
 from coordinators.choices import public_districts
 from coordinators.forms.logs import ReportFilterForm, YearForm
-from coordinators.links import UrlPattern
 from coordinators.models import ActivityLog, Coordinator, Resource, Visibility
 from councils.models import LifeArea
 from shakyo_portal.core.fiscal import current_fiscal_year, fiscal_year_label, year_in_url
+from shakyo_portal.core.links import UrlPattern
 
 COORDINATORS_PER_PAGE = 30
 REPORTS_PER_PAGE = 20

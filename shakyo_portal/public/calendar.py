@@ -40,6 +40,7 @@ from shakyo_portal.core.dates import (
     local_date,
     wareki,
 )
+from shakyo_portal.core.links import UrlPattern
 from shakyo_portal.core.precision import DatePrecision
 
 # How far from today the month may be: far enough for a year's planning and a
@@ -138,6 +139,7 @@ def salon_entries(first: date, last: date, today: date, district) -> list[Entry]
     if district is not None:
         salons = salons.in_district(district)
     salons = salons.prefetch_related(changes_prefetch(start)).order_by("reading", "pk")
+    salon_url = UrlPattern("salons:detail", "pk")
     entries = []
     for salon in salons:
         for day in coming_dates(salon, salon.change_list, today=start, until=last):
@@ -147,7 +149,7 @@ def salon_entries(first: date, last: date, today: date, district) -> list[Entry]
                     day.on,
                     day.starts_at,
                     title=salon.name,
-                    url=salon.get_absolute_url(),
+                    url=salon_url(salon.pk),
                     when=time_label(day.starts_at, day.ends_at),
                     place=salon.venue_name,
                     mark="中止" if day.cancelled else "",
@@ -176,6 +178,7 @@ def council_entries(first: date, last: date, today: date, district) -> tuple[lis
         .select_related("council")
         .order_by("held_on", "starts_at", "pk")
     )
+    meeting_url = UrlPattern("councils:meeting", "slug", "pk")
     entries, undated = [], []
     for meeting in meetings:
         if meeting.held_on_precision != DatePrecision.DAY:
@@ -187,7 +190,7 @@ def council_entries(first: date, last: date, today: date, district) -> tuple[lis
                 meeting.held_on,
                 meeting.starts_at,
                 title=f"{meeting.council.display_name} {meeting.label}",
-                url=meeting.get_absolute_url(),
+                url=meeting_url(meeting.council.slug, meeting.pk),
                 when=time_label(meeting.starts_at, meeting.ends_at),
                 place=meeting.place_label,
                 mark=MEETING_MARKS.get(meeting.status, ""),

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 
 from coordinators.choices import public_districts
 from coordinators.forms.logs import ReportFilterForm
-from coordinators.links import UrlPattern
 from coordinators.models import ActivityLog, LogKind
+from shakyo_portal.core.links import UrlPattern
 from shakyo_portal.core.widgets import ListSelect
 from tests.coordinators.scenario import SHELL_QUERIES, add_photo
 from tests.factories import (
