@@ -101,14 +101,14 @@ _local = _LocalPauses()
 def _cache_call(method: str, key: str, *args):
     cache_key = f"login-pause:{key}"
     local_counts = ratelimit.local_counts
-    if local_counts.skip_cache():
+    if local_counts.skip():
         return getattr(_local, method)(cache_key, *args)
     try:
         result = getattr(cache, method)(cache_key, *args)
     except Exception as error:  # redis-py's errors share no Django base
-        local_counts.cache_failed(error)
+        local_counts.failed(error)
         return getattr(_local, method)(cache_key, *args)
-    local_counts.cache_works()
+    local_counts.works()
     return result
 
 

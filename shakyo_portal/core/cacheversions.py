@@ -25,7 +25,6 @@ import functools
 import itertools
 import logging
 import re
-import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -34,6 +33,7 @@ from django.apps import apps
 from django.core.cache import cache
 
 from shakyo_portal.core import declarations
+from shakyo_portal.core.cachehealth import Breaker
 
 logger = logging.getLogger(__name__)
 
@@ -85,41 +85,12 @@ def key(topic: str) -> str:
     return PREFIX + topic
 
 
-class _Breaker:
-    """Skips the shared cache for a while after it failed, with one alert."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._retry_at = 0.0
-        self.down = False
-
-    def reset(self) -> None:
-        self.down = False
-        self._retry_at = 0.0
-
-    def skip(self) -> bool:
-        return self.down and time.monotonic() < self._retry_at
-
-    def failed(self, error: Exception) -> None:
-        with self._lock:
-            self._retry_at = time.monotonic() + RETRY_SECONDS
-            if self.down:
-                return
-            self.down = True
-        logger.error(
-            "The shared cache is unreachable (%s): pages are built for every request "
-            "until it is back.",
-            error,
-        )
-
-    def works(self) -> None:
-        if self.down:
-            with self._lock:
-                self.down = False
-            logger.warning("The shared cache is reachable again: the page cache is back.")
-
-
-breaker = _Breaker()
+breaker = Breaker(
+    logger,
+    meanwhile="pages are built for every request",
+    back="the page cache is back",
+    retry_seconds=RETRY_SECONDS,
+)
 
 
 def new_version() -> str:

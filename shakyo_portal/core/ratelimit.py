@@ -6,12 +6,13 @@ forms in ten minutes.
 """
 
 import logging
-import threading
 import time
 from functools import wraps
 
 from django.core.cache import cache
 from django.shortcuts import render
+
+from shakyo_portal.core.cachehealth import Breaker
 
 logger = logging.getLogger(__name__)
 
@@ -29,26 +30,22 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class LocalCounts:
+class LocalCounts(Breaker):
     """Per-process counts for while the shared cache is unreachable.
 
     A limit that falls back to each worker counting alone is looser (a script
     spread over the workers gets a few times the limit) but a form that cannot
-    be sent at all because Redis restarted is worse. The one alert is written
-    when the cache goes away, and one line when it is back.
+    be sent at all because Redis restarted is worse.
     """
 
     def __init__(self, retry_seconds: float = 30):
-        self._lock = threading.Lock()
+        super().__init__(
+            logger,
+            meanwhile="rate limits count per process",
+            back="rate limits are shared again",
+            retry_seconds=retry_seconds,
+        )
         self._counts: dict[str, tuple[int, float]] = {}
-        self.down = False
-        # While down, the cache is asked again only this often: each try of a
-        # stopped Redis costs the resident its client's retries and back-off.
-        self.retry_seconds = retry_seconds
-        self._retry_at = 0.0
-
-    def skip_cache(self) -> bool:
-        return self.down and time.monotonic() < self._retry_at
 
     def incr(self, key: str, window: int) -> int:
         now = time.monotonic()
@@ -67,23 +64,6 @@ class LocalCounts:
             count, expires = self._counts.get(key, (0, 0.0))
             return count if expires > time.monotonic() else 0
 
-    def cache_failed(self, error: Exception) -> None:
-        with self._lock:
-            self._retry_at = time.monotonic() + self.retry_seconds
-            if self.down:
-                return
-            self.down = True
-        logger.error(
-            "The shared cache is unreachable (%s): rate limits count per process until it is back.",
-            error,
-        )
-
-    def cache_works(self) -> None:
-        if self.down:
-            with self._lock:
-                self.down = False
-            logger.warning("The shared cache is reachable again: rate limits are shared again.")
-
 
 local_counts = LocalCounts()
 
@@ -100,15 +80,15 @@ def _shared_count(cache_key: str, window: int) -> int:
 def hit(scope: str, key: str, *, limit: int, window: int) -> bool:
     """Count one attempt; True while the key stays within `limit` per `window` seconds."""
     cache_key = f"ratelimit:{scope}:{key}"
-    if local_counts.skip_cache():
+    if local_counts.skip():
         return local_counts.incr(cache_key, window) <= limit
     try:
         count = _shared_count(cache_key, window)
     except Exception as error:  # redis-py's ConnectionError and kin share no Django base
-        local_counts.cache_failed(error)
+        local_counts.failed(error)
         count = local_counts.incr(cache_key, window)
     else:
-        local_counts.cache_works()
+        local_counts.works()
     return count <= limit
 
 
@@ -154,7 +134,7 @@ class SecretLookupLimit:
         try:
             return bool(cache.get(self._key("pause", reference)))
         except Exception as error:
-            local_counts.cache_failed(error)
+            local_counts.failed(error)
             return local_counts.peek(self._key("pause", reference)) > 0
 
     def failed(self, reference: str) -> None:
@@ -165,7 +145,7 @@ class SecretLookupLimit:
             try:
                 cache.set(key, 1, timeout=self.pause)
             except Exception as error:
-                local_counts.cache_failed(error)
+                local_counts.failed(error)
                 local_counts.incr(key, self.pause)
 
 

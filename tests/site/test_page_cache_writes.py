@@ -98,7 +98,7 @@ def shared_cache(cache_backend, _fresh_cache, settings, monkeypatch):
             }
         }
     # An outage another test staged must not leave the cache skipped here.
-    monkeypatch.setattr(cacheversions, "breaker", cacheversions._Breaker())
+    cacheversions.breaker.reset()
 
 
 @pytest.fixture(autouse=True)
