@@ -205,22 +205,17 @@ def feed_event(
     if sequence is not None:
         lines.append(f"SEQUENCE:{int(sequence)}")
     # The rest in name order, as icalendar sorts what has no fixed place.
-    if classification is not None:
-        lines.append(f"CLASS:{classification}")
-    if created is not None:
-        lines.append(f"CREATED:{_utc_stamp(created)}")
-    if description is not None:
-        lines.append(f"DESCRIPTION:{_text(description)}")
-    if last_modified is not None:
-        lines.append(f"LAST-MODIFIED:{_utc_stamp(last_modified)}")
-    if location is not None:
-        lines.append(f"LOCATION:{_text(location)}")
-    if status is not None:
-        lines.append(f"STATUS:{status}")
-    if transparency is not None:
-        lines.append(f"TRANSP:{transparency}")
-    if url is not None:
-        lines.append(f"URL:{url}")
+    rest = (
+        ("CLASS", classification, str),
+        ("CREATED", created, _utc_stamp),
+        ("DESCRIPTION", description, _text),
+        ("LAST-MODIFIED", last_modified, _utc_stamp),
+        ("LOCATION", location, _text),
+        ("STATUS", status, str),
+        ("TRANSP", transparency, str),
+        ("URL", url, str),
+    )
+    lines += [f"{name}:{write(value)}" for name, value, write in rest if value is not None]
     lines.append("END:VEVENT")
     return FeedEvent("".join(f"{_fold(line)}\r\n" for line in lines), frozenset(tzids))
 

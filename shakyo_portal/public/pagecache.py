@@ -24,7 +24,6 @@ browser or a calendar app that already has it.
 
 import functools
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,8 +35,6 @@ from django.utils.http import http_date
 
 from shakyo_portal.core import cacheversions, preferences
 from shakyo_portal.public import compression
-
-logger = logging.getLogger(__name__)
 
 ENTRY_PREFIX = "pagecache:p:"
 # A page bigger than this is built each time rather than kept three times over.
